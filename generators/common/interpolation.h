@@ -1,0 +1,76 @@
+// The taps and weights of one axis of an interpolating resize: which input indices an output index
+// reads and with what weights. Shared by every pipeline that resizes (forward and, later, adjoint).
+#pragma once
+
+#include <vector>
+
+#include "Halide.h"
+#include "common/coordinates.h"
+
+namespace upsample::generators {
+
+enum class Method : int { kNearest = 0, kLinear = 1, kCubic = 2 };
+
+inline int tap_count(Method method) {
+  switch (method) {
+    case Method::kNearest:
+      return 1;
+    case Method::kLinear:
+      return 2;
+    case Method::kCubic:
+      return 4;
+  }
+  return 0;
+}
+
+struct AxisTaps {
+  Halide::Expr first;                // input index of tap 0, before clamping to the input
+  std::vector<Halide::Expr> weight;  // one weight per tap, summing to 1
+};
+
+struct InterpolationParams {
+  Halide::Expr coordinate_mode;  // int, CoordinateMode
+  Halide::Expr nearest_mode;     // int, NearestMode
+  Halide::Expr cubic_a;          // float
+  Halide::Expr exclude_outside;  // bool
+};
+
+// Taps of output index `x` along an axis of `length_in` input and `length_out` output pixels.
+inline AxisTaps axis_taps(Method method, const Halide::Expr& x, const Halide::Expr& scale,
+                          const Halide::Expr& length_in, const Halide::Expr& length_out,
+                          const InterpolationParams& params) {
+  using Halide::Expr;
+  Expr coordinate = source_coordinate(x, params.coordinate_mode, scale, length_in, length_out);
+  AxisTaps taps;
+  if (method == Method::kNearest) {
+    taps.first = nearest_index(coordinate, params.nearest_mode, length_in);
+    taps.weight = {Expr(1.0f)};
+    return taps;
+  }
+  Expr base = floor_index(coordinate, length_in);
+  Expr t = Halide::strict_float(coordinate - Halide::cast<float>(base));
+  if (method == Method::kLinear) {
+    // Taps outside the input read the edge pixel (indices are clamped by the caller), which is
+    // what ONNX, PyTorch, OpenCV and TFLite all do for linear.
+    taps.first = base;
+    taps.weight = {1.0f - t, t};
+    return taps;
+  }
+  taps.first = base - 1;
+  Expr sum = 0.0f;
+  for (int k = 0; k < 4; k++) {
+    Expr w = cubic_weight(t + float(1 - k), params.cubic_a);
+    // exclude_outside drops taps beyond the input and renormalises what is left.
+    Expr tap = base + (k - 1);
+    Expr outside = tap < 0 || tap >= length_in;
+    w = Halide::select(params.exclude_outside && outside, 0.0f, w);
+    taps.weight.push_back(w);
+    sum += w;
+  }
+  for (Expr& w : taps.weight) {
+    w = Halide::strict_float(Halide::select(params.exclude_outside, w / sum, w));
+  }
+  return taps;
+}
+
+}  // namespace upsample::generators

@@ -1,0 +1,9 @@
+// The whole public API of the upsample library.
+#pragma once
+
+#include "upsample/presets.h"
+#include "upsample/resize.h"
+#include "upsample/status.h"
+#include "upsample/tensor.h"
+#include "upsample/threading.h"
+#include "upsample/unpool.h"

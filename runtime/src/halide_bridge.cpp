@@ -1,0 +1,63 @@
+#include "halide_bridge.h"
+
+#include <mutex>
+
+namespace upsample::internal {
+namespace {
+
+thread_local std::string last_kernel_error;
+
+extern "C" void record_halide_error(void* /*user_context*/, const char* message) {
+  last_kernel_error = message ? message : "";
+  while (!last_kernel_error.empty() && last_kernel_error.back() == '\n')
+    last_kernel_error.pop_back();
+}
+
+}  // namespace
+
+HalideBuffer::HalideBuffer(const TensorView& view, halide_type_t type) : dims_{}, buffer_{} {
+  const int axes[4] = {kW, kH, kC, kN};
+  for (int d = 0; d < 4; d++) {
+    // Validation has checked that extents and strides fit in int32.
+    dims_[d].min = 0;
+    dims_[d].extent = static_cast<int32_t>(view.shape[axes[d]]);
+    dims_[d].stride = static_cast<int32_t>(view.strides[axes[d]]);
+  }
+  buffer_.host = static_cast<uint8_t*>(view.data);
+  buffer_.type = type;
+  buffer_.dimensions = 4;
+  buffer_.dim = dims_;
+}
+
+halide_type_t value_type(DType dtype) {
+  switch (dtype) {
+    case DType::kUInt8:
+      return halide_type_t(halide_type_uint, 8);
+    case DType::kUInt16:
+      return halide_type_t(halide_type_uint, 16);
+    case DType::kFloat16:
+      return halide_type_t(halide_type_float, 16);
+    case DType::kFloat32:
+      return halide_type_t(halide_type_float, 32);
+  }
+  return halide_type_t(halide_type_uint, 8);
+}
+
+halide_type_t bits_type(size_t bytes) {
+  return halide_type_t(halide_type_uint, static_cast<uint8_t>(8 * bytes));
+}
+
+void install_error_handler() {
+  static std::once_flag once;
+  std::call_once(once, [] { halide_set_error_handler(record_halide_error); });
+}
+
+void clear_kernel_error() {
+  last_kernel_error.clear();
+}
+
+std::string kernel_error() {
+  return last_kernel_error.empty() ? std::string("no message") : last_kernel_error;
+}
+
+}  // namespace upsample::internal

@@ -1,0 +1,49 @@
+// The one place that knows about Halide: buffers built from views, and kernel calls whose errors
+// become Status values instead of abort().
+#pragma once
+
+#include <string>
+
+#include "HalideRuntime.h"
+#include "upsample/status.h"
+#include "upsample/tensor.h"
+
+namespace upsample::internal {
+
+// A halide_buffer_t over a view's memory, with dims ordered (W, H, C, N) as the pipelines expect.
+// Not copyable: buffer.dim points into the object.
+class HalideBuffer {
+ public:
+  HalideBuffer(const TensorView& view, halide_type_t type);
+  HalideBuffer(const HalideBuffer&) = delete;
+  HalideBuffer& operator=(const HalideBuffer&) = delete;
+  halide_buffer_t* get() { return &buffer_; }
+
+ private:
+  halide_dimension_t dims_[4];
+  halide_buffer_t buffer_;
+};
+
+// The Halide type of a dtype's values, and the unsigned type of the same width (for copies).
+halide_type_t value_type(DType dtype);
+halide_type_t bits_type(size_t bytes);
+
+// Runs a generated kernel, capturing Halide's error message (Halide's default handler aborts).
+template <typename Kernel>
+Status call_kernel(const char* op, Kernel&& kernel);
+
+void install_error_handler();
+void clear_kernel_error();
+std::string kernel_error();
+
+template <typename Kernel>
+Status call_kernel(const char* op, Kernel&& kernel) {
+  install_error_handler();
+  clear_kernel_error();
+  const int code = kernel();
+  if (code == 0) return Status::Ok();
+  return Status(StatusCode::kInternal, std::string(op) + ": kernel failed (Halide error " +
+                                           std::to_string(code) + "): " + kernel_error());
+}
+
+}  // namespace upsample::internal

@@ -1,0 +1,36 @@
+// The generated kernels of this build, looked up by operator variant.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "HalideRuntime.h"
+#include "upsample/resize.h"
+#include "upsample/tensor.h"
+#include "upsample/unpool.h"
+#include "validation.h"
+
+namespace upsample::internal {
+
+using ResizeKernel = int (*)(halide_buffer_t* input, int32_t output_width, int32_t output_height,
+                             int32_t coordinate_mode, int32_t nearest_mode, float scale_x,
+                             float scale_y, float cubic_a, bool exclude_outside,
+                             halide_buffer_t* output);
+using UnpoolKernel = int (*)(halide_buffer_t* input, int32_t factor_x, int32_t factor_y,
+                             halide_buffer_t* output);
+
+// Nearest is a copy and is looked up by element size; bilinear and bicubic by dtype.
+// nullptr when this build has no such variant.
+ResizeKernel find_resize_kernel(ResizeMethod method, DType dtype, size_t copy_bytes,
+                                KernelLayout layout);
+UnpoolKernel find_unpool_kernel(UnpoolMode mode, size_t element_bytes, KernelLayout layout);
+
+}  // namespace upsample::internal
+
+namespace upsample::internal {
+
+// Runs the unpool kernel on views that have passed validation (also resize's nearest fast path).
+Status run_unpool(const char* op, UnpoolMode mode, int factor_h, int factor_w, TensorView input,
+                  TensorView output);
+
+}  // namespace upsample::internal

@@ -1,0 +1,209 @@
+#include "upsample/resize.h"
+
+#include <cmath>
+#include <string>
+
+#include "halide_bridge.h"
+#include "kernels.h"
+#include "validation.h"
+
+namespace upsample {
+namespace {
+
+// Float32 coordinates are exact for every pixel index below 2^24.
+constexpr int64_t kMaxSpatialLength = int64_t(1) << 24;
+
+Status invalid(const std::string& what) {
+  return Status(StatusCode::kInvalidArgument, "resize: " + what);
+}
+
+bool is_known(ResizeMethod m) {
+  return int(m) >= 0 && int(m) <= int(ResizeMethod::kBicubic);
+}
+bool is_known(CoordinateMode m) {
+  return int(m) >= 0 && int(m) <= int(CoordinateMode::kHalfPixelSymmetric);
+}
+bool is_known(NearestMode m) {
+  return int(m) >= 0 && int(m) <= int(NearestMode::kCeil);
+}
+
+Status check_options(const ResizeOptions& options) {
+  if (!is_known(options.method)) {
+    return invalid("unknown method value " + std::to_string(int(options.method)));
+  }
+  if (!is_known(options.coordinate_mode)) {
+    return invalid("unknown coordinate mode value " + std::to_string(int(options.coordinate_mode)));
+  }
+  if (!is_known(options.nearest_mode)) {
+    return invalid("unknown nearest mode value " + std::to_string(int(options.nearest_mode)));
+  }
+  if (!std::isfinite(options.cubic_a)) return invalid("cubic_a is not a finite number");
+  for (double scale : {options.scale_h, options.scale_w}) {
+    if (scale != 0.0 && !(std::isfinite(scale) && scale > 0.0)) {
+      return invalid("scale " + std::to_string(scale) +
+                     " is not a positive finite number (0 = from sizes)");
+    }
+  }
+  return Status::Ok();
+}
+
+// With a scale factor, the output length must be the one the factor gives.
+Status check_axis(const char* axis, int64_t length_in, int64_t length_out, double scale) {
+  for (int64_t length : {length_in, length_out}) {
+    if (length >= kMaxSpatialLength) {
+      return Status(StatusCode::kOutOfRange, std::string("resize: length ") +
+                                                 std::to_string(length) + " along " + axis +
+                                                 " exceeds 2^24-1, the limit of exact coordinates");
+    }
+  }
+  if (scale == 0.0) return Status::Ok();
+  int64_t expected = 0;
+  if (Status s = resize_output_length(length_in, scale, &expected); !s.ok()) return s;
+  if (expected != length_out) {
+    return invalid(std::string("output length ") + std::to_string(length_out) + " along " + axis +
+                   " disagrees with scale " + std::to_string(scale) + ": floor(" +
+                   std::to_string(length_in) + " * scale) = " + std::to_string(expected));
+  }
+  return Status::Ok();
+}
+
+// True when nearest along an axis reads input index floor(x / k) for an integer factor k, so
+// the block-copy (unpool) kernel computes exactly the same result faster.
+bool is_block_copy(const ResizeOptions& options, int64_t length_in, int64_t length_out,
+                   double scale) {
+  if (length_out % length_in != 0) return false;
+  const int64_t factor = length_out / length_in;
+  if (scale != 0.0 && scale != double(factor)) return false;
+  if (factor == 1) return true;  // every mode maps x to x
+  const bool rounds = options.nearest_mode == NearestMode::kRoundPreferFloor ||
+                      options.nearest_mode == NearestMode::kRoundPreferCeil;
+  switch (options.coordinate_mode) {
+    case CoordinateMode::kHalfPixel:
+    case CoordinateMode::kPytorchHalfPixel:
+    case CoordinateMode::kHalfPixelSymmetric:
+      // (x + 0.5) / k - 0.5 lies strictly within half a pixel of floor(x / k): no ties.
+      return rounds;
+    case CoordinateMode::kAsymmetric:
+      // x / k; for k = 2 the fraction is 0 or exactly 0.5, which round_prefer_floor rounds down.
+      return options.nearest_mode == NearestMode::kFloor ||
+             (factor == 2 && options.nearest_mode == NearestMode::kRoundPreferFloor);
+    case CoordinateMode::kAlignCorners:
+      return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+const char* resize_method_name(ResizeMethod method) {
+  switch (method) {
+    case ResizeMethod::kNearest:
+      return "nearest";
+    case ResizeMethod::kBilinear:
+      return "bilinear";
+    case ResizeMethod::kBicubic:
+      return "bicubic";
+  }
+  return "unknown method";
+}
+
+const char* coordinate_mode_name(CoordinateMode mode) {
+  switch (mode) {
+    case CoordinateMode::kHalfPixel:
+      return "half_pixel";
+    case CoordinateMode::kPytorchHalfPixel:
+      return "pytorch_half_pixel";
+    case CoordinateMode::kAlignCorners:
+      return "align_corners";
+    case CoordinateMode::kAsymmetric:
+      return "asymmetric";
+    case CoordinateMode::kHalfPixelSymmetric:
+      return "half_pixel_symmetric";
+  }
+  return "unknown coordinate mode";
+}
+
+const char* nearest_mode_name(NearestMode mode) {
+  switch (mode) {
+    case NearestMode::kRoundPreferFloor:
+      return "round_prefer_floor";
+    case NearestMode::kRoundPreferCeil:
+      return "round_prefer_ceil";
+    case NearestMode::kFloor:
+      return "floor";
+    case NearestMode::kCeil:
+      return "ceil";
+  }
+  return "unknown nearest mode";
+}
+
+Status resize_output_length(int64_t input_length, double scale, int64_t* output_length) {
+  if (output_length == nullptr) return invalid("output_length is null");
+  if (input_length < 1) {
+    return invalid("input length " + std::to_string(input_length) + " is not positive");
+  }
+  if (!(std::isfinite(scale) && scale > 0.0)) {
+    return invalid("scale " + std::to_string(scale) + " is not a positive finite number");
+  }
+  // As PyTorch and ONNX: floor(length * scale) in double precision.
+  const double length = std::floor(double(input_length) * scale);
+  if (length < 1.0 || length >= 2147483648.0) {
+    return Status(StatusCode::kOutOfRange, "resize: scale " + std::to_string(scale) +
+                                               " makes output length " + std::to_string(length) +
+                                               " from " + std::to_string(input_length) +
+                                               ", outside [1, 2^31)");
+  }
+  *output_length = int64_t(length);
+  return Status::Ok();
+}
+
+Status resize(const TensorView& input, const TensorView& output, const ResizeOptions& options) {
+  const char* op = "resize";
+  if (Status s = check_options(options); !s.ok()) return s;
+  if (Status s = internal::check_view(op, "input", input, false); !s.ok()) return s;
+  if (Status s = internal::check_view(op, "output", output, true); !s.ok()) return s;
+  if (Status s = internal::check_pair(op, input, output); !s.ok()) return s;
+  const int64_t in_h = input.shape[kH], in_w = input.shape[kW];
+  const int64_t out_h = output.shape[kH], out_w = output.shape[kW];
+  if (Status s = check_axis("H", in_h, out_h, options.scale_h); !s.ok()) return s;
+  if (Status s = check_axis("W", in_w, out_w, options.scale_w); !s.ok()) return s;
+
+  if (options.method == ResizeMethod::kNearest &&
+      is_block_copy(options, in_h, out_h, options.scale_h) &&
+      is_block_copy(options, in_w, out_w, options.scale_w)) {
+    return internal::run_unpool(op, UnpoolMode::kNearest, int(out_h / in_h), int(out_w / in_w),
+                                input, output);
+  }
+
+  TensorView in_view = input, out_view = output;
+  size_t copy_bytes = dtype_size(input.dtype);
+  if (options.method == ResizeMethod::kNearest) {
+    copy_bytes = internal::fuse_small_pixels(&in_view, &out_view);
+  }
+  internal::KernelLayout layout;
+  if (Status s = internal::choose_layout(op, in_view, out_view, &layout); !s.ok()) return s;
+  const internal::ResizeKernel kernel =
+      internal::find_resize_kernel(options.method, input.dtype, copy_bytes, layout);
+  if (kernel == nullptr) {
+    return Status(StatusCode::kUnsupported, std::string(op) + ": this build has no " +
+                                                resize_method_name(options.method) +
+                                                " kernel for " + dtype_name(input.dtype));
+  }
+  const halide_type_t type = options.method == ResizeMethod::kNearest
+                                 ? internal::bits_type(copy_bytes)
+                                 : internal::value_type(input.dtype);
+  internal::HalideBuffer in(in_view, type);
+  internal::HalideBuffer out(out_view, type);
+  // The coordinate scale is output/input in float32, as ONNX Runtime computes it, unless given.
+  const float scale_x =
+      options.scale_w != 0.0 ? float(options.scale_w) : float(out_w) / float(in_w);
+  const float scale_y =
+      options.scale_h != 0.0 ? float(options.scale_h) : float(out_h) / float(in_h);
+  return internal::call_kernel(op, [&] {
+    return kernel(in.get(), int32_t(out_w), int32_t(out_h), int(options.coordinate_mode),
+                  int(options.nearest_mode), scale_x, scale_y, options.cubic_a,
+                  options.exclude_outside, out.get());
+  });
+}
+
+}  // namespace upsample

@@ -1,0 +1,161 @@
+#include "validation.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
+namespace upsample::internal {
+namespace {
+
+constexpr int64_t kMaxInt32 = std::numeric_limits<int32_t>::max();
+
+Status invalid(const char* op, const std::string& what) {
+  return Status(StatusCode::kInvalidArgument, std::string(op) + ": " + what);
+}
+
+Status out_of_range(const char* op, const std::string& what) {
+  return Status(StatusCode::kOutOfRange, std::string(op) + ": " + what);
+}
+
+// Highest element offset of a view with positive strides, or -1 on overflow.
+int64_t last_offset(const TensorView& view) {
+  int64_t offset = 0;
+  for (int d = 0; d < 4; d++) {
+    int64_t term;
+    if (__builtin_mul_overflow(view.shape[d] - 1, view.strides[d], &term) ||
+        __builtin_add_overflow(offset, term, &offset)) {
+      return -1;
+    }
+  }
+  return offset;
+}
+
+// True when no two elements of the view share an address: sorted by stride, each axis must step
+// over everything the smaller axes span.
+bool is_injective(const TensorView& view) {
+  int order[4] = {0, 1, 2, 3};
+  std::sort(order, order + 4, [&](int a, int b) { return view.strides[a] < view.strides[b]; });
+  int64_t span = 1;  // elements covered by the axes seen so far
+  for (int i = 0; i < 4; i++) {
+    const int d = order[i];
+    if (view.shape[d] == 1) continue;
+    if (view.strides[d] < span) return false;
+    span = view.strides[d] * (view.shape[d] - 1) + span;
+  }
+  return true;
+}
+
+const char* const kAxisNames[4] = {"N", "C", "H", "W"};
+
+}  // namespace
+
+std::string shape_string(const TensorView& view) {
+  std::string s = "[";
+  for (int d = 0; d < 4; d++) {
+    if (d) s += ", ";
+    s += std::to_string(view.shape[d]);
+  }
+  return s + "] (NCHW)";
+}
+
+Status check_view(const char* op, const char* name, const TensorView& view, bool is_output) {
+  const std::string prefix = std::string(name) + ": ";
+  if (view.data == nullptr) return invalid(op, prefix + "data is null");
+  if (dtype_size(view.dtype) == 0) {
+    return invalid(op, prefix + "unknown dtype value " + std::to_string(int(view.dtype)));
+  }
+  if (view.layout != Layout::kNCHW && view.layout != Layout::kNHWC) {
+    return invalid(op, prefix + "unknown layout value " + std::to_string(int(view.layout)));
+  }
+  for (int d = 0; d < 4; d++) {
+    const std::string axis = std::string(" along ") + kAxisNames[d];
+    if (view.shape[d] <= 0) {
+      return invalid(op, prefix + "size " + std::to_string(view.shape[d]) + axis +
+                             " is not positive; shape " + shape_string(view));
+    }
+    if (view.shape[d] > kMaxInt32) {
+      return out_of_range(
+          op, prefix + "size " + std::to_string(view.shape[d]) + axis + " exceeds 2^31-1");
+    }
+    if (view.strides[d] <= 0) {
+      return invalid(op, prefix + "stride " + std::to_string(view.strides[d]) + axis +
+                             " is not positive (strides overflow or are unset)");
+    }
+    if (view.strides[d] > kMaxInt32) {
+      return out_of_range(op, prefix + "stride " + std::to_string(view.strides[d]) + axis +
+                                  " exceeds 2^31-1 elements");
+    }
+  }
+  const int64_t last = last_offset(view);
+  int64_t bytes = 0;
+  if (last < 0 || __builtin_mul_overflow(last + 1, int64_t(dtype_size(view.dtype)), &bytes) ||
+      bytes > std::numeric_limits<int64_t>::max() / 2) {
+    return out_of_range(op, prefix + "byte size overflows; shape " + shape_string(view));
+  }
+  if (is_output && !is_injective(view)) {
+    return invalid(op,
+                   prefix + "strides make elements overlap; an output needs distinct addresses");
+  }
+  return Status::Ok();
+}
+
+Status check_pair(const char* op, const TensorView& input, const TensorView& output) {
+  if (input.dtype != output.dtype) {
+    return invalid(op, std::string("dtype mismatch: input is ") + dtype_name(input.dtype) +
+                           ", output is " + dtype_name(output.dtype));
+  }
+  if (input.layout != output.layout) {
+    return invalid(op, std::string("layout mismatch: input is ") + layout_name(input.layout) +
+                           ", output is " + layout_name(output.layout));
+  }
+  for (int d : {kN, kC}) {
+    if (input.shape[d] != output.shape[d]) {
+      return invalid(op, std::string("shape mismatch along ") + kAxisNames[d] + ": input " +
+                             shape_string(input) + ", output " + shape_string(output));
+    }
+  }
+  const size_t size = dtype_size(input.dtype);
+  const auto begin = [](const TensorView& v) { return reinterpret_cast<uintptr_t>(v.data); };
+  const uintptr_t input_end = begin(input) + uintptr_t(last_offset(input) + 1) * size;
+  const uintptr_t output_end = begin(output) + uintptr_t(last_offset(output) + 1) * size;
+  if (begin(input) < output_end && begin(output) < input_end) {
+    return invalid(op, "input and output overlap in memory");
+  }
+  return Status::Ok();
+}
+
+Status choose_layout(const char* op, const TensorView& input, const TensorView& output,
+                     KernelLayout* layout) {
+  if (input.strides[kW] == 1 && output.strides[kW] == 1) {
+    *layout = KernelLayout::kPlanar;
+  } else if (input.strides[kC] == 1 && output.strides[kC] == 1) {
+    *layout = KernelLayout::kInterleaved;
+  } else {
+    return Status(StatusCode::kUnsupported,
+                  std::string(op) + ": views need unit stride along W (NCHW) or along C (NHWC) " +
+                      "in both input and output");
+  }
+  return Status::Ok();
+}
+
+size_t fuse_small_pixels(TensorView* input, TensorView* output) {
+  const size_t size = dtype_size(input->dtype);
+  const int64_t channels = input->shape[kC];
+  const int64_t pixel_bytes = channels * int64_t(size);
+  if (channels == 1 || (pixel_bytes != 2 && pixel_bytes != 4)) return size;
+  for (const TensorView* view : {input, output}) {
+    if (view->strides[kC] != 1 || view->strides[kW] != channels) return size;
+    if (view->strides[kH] % channels != 0 || view->strides[kN] % channels != 0) return size;
+    if (reinterpret_cast<uintptr_t>(view->data) % uintptr_t(pixel_bytes) != 0) return size;
+  }
+  for (TensorView* view : {input, output}) {
+    view->shape[kC] = 1;
+    view->strides[kC] = 1;
+    view->strides[kW] = 1;
+    view->strides[kH] /= channels;
+    view->strides[kN] /= channels;
+  }
+  return size_t(pixel_bytes);
+}
+
+}  // namespace upsample::internal

@@ -1,0 +1,34 @@
+// Checks run once at the API boundary, before any kernel: every message names the operator, the
+// argument and the problem.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "upsample/status.h"
+#include "upsample/tensor.h"
+
+namespace upsample::internal {
+
+// A view the kernels can take: non-null, known dtype and layout, extents >= 1, strides >= 1, every
+// extent and stride within int32 (Halide's buffer fields), and a byte span that fits in memory.
+// An output view must also not map two elements to one address.
+Status check_view(const char* op, const char* name, const TensorView& view, bool is_output);
+
+// Same N, C, dtype and layout; no shared memory between the two.
+Status check_pair(const char* op, const TensorView& input, const TensorView& output);
+
+// Which memory order a kernel runs in: planar when both views have unit W stride, interleaved
+// when both have unit C stride; anything else is unsupported.
+enum class KernelLayout { kPlanar, kInterleaved };
+Status choose_layout(const char* op, const TensorView& input, const TensorView& output,
+                     KernelLayout* layout);
+
+// A pure copy (nearest, unpool) of interleaved pixels of 2 or 4 bytes in all moves each pixel as
+// one element: the views are rewritten as single-channel planar views of that wider element.
+// Returns the element size to use (the dtype's, or the pixel's when rewritten).
+size_t fuse_small_pixels(TensorView* input, TensorView* output);
+
+std::string shape_string(const TensorView& view);
+
+}  // namespace upsample::internal

@@ -1,0 +1,24 @@
+#include "unpool_schedule.h"
+
+#include "common_schedule.h"
+
+namespace upsample::schedules {
+
+void schedule_unpool(UnpoolFuncs& f, const Halide::Target& target, const UnpoolTunables& tunables) {
+  const int lanes = tunables.vector_lanes > 0 ? tunables.vector_lanes
+                                              : target.natural_vector_size(f.output_param.type());
+  ImageGeometry geometry(f.input, f.output_param, tunables.layout);
+  geometry.constrain_strides();
+
+  Halide::Var task("task");
+  split_rows(f.output, f.x, f.y, f.c, f.n, task, tunables.layout, tunables.rows_per_task);
+  // A known horizontal factor turns x / factor into shuffles of dense loads; the common factors
+  // get their own code, any other factor the general path.
+  for (int factor : {2, 4}) {
+    vectorize_rows(f.output.specialize(f.factor_x == factor), f.x, f.c, geometry,
+                   geometry.output_width(), lanes, tunables.layout);
+  }
+  vectorize_rows(f.output, f.x, f.c, geometry, geometry.output_width(), lanes, tunables.layout);
+}
+
+}  // namespace upsample::schedules

@@ -1,0 +1,26 @@
+// How unpooling is computed. The algorithm is in generators/unpool_generator.cpp.
+#pragma once
+
+#include "Halide.h"
+#include "layout.h"
+
+namespace upsample::schedules {
+
+struct UnpoolTunables {
+  Layout layout = Layout::kPlanar;
+  int vector_lanes = 0;  // 0: the target's natural vector width for the element type
+  int rows_per_task = 16;
+};
+
+struct UnpoolFuncs {
+  Halide::Func output;
+  Halide::OutputImageParam input;
+  Halide::OutputImageParam output_param;
+  Halide::Expr factor_x, factor_y;
+  Halide::Var x, y, c, n;
+};
+
+void schedule_unpool(UnpoolFuncs& funcs, const Halide::Target& target,
+                     const UnpoolTunables& tunables);
+
+}  // namespace upsample::schedules

@@ -1,0 +1,718 @@
+#!/usr/bin/env python3
+"""Makes the golden test vectors in tests/golden/ from PyTorch and from the ONNX reference.
+
+    make_golden.py torch   writes resize_pytorch.json and unpool_pytorch.json   (needs torch)
+    make_golden.py onnx    writes resize_onnx.json                              (needs onnx)
+    make_golden.py check   loads the three files, validates their layout and size, and compares
+                           every case with an exact (rational arithmetic) implementation of the
+                           ONNX Resize formulas under the options the case records      (numpy)
+    make_golden.py all     runs `torch` with --torch-python, `onnx` with --onnx-python, then `check`
+
+See tests/golden/README.md for the file format, the commands and what the files cover. Only
+regenerating needs Python; the C++ build and tests read the committed JSON files.
+
+Optional per-case fields besides the documented ones (absent when they do not apply):
+  "deviation":             the source's output disagrees with the ONNX Resize formulas (as resize.h
+                           states them) under the recorded options by more than float rounding;
+                           the text says why (when known), how many outputs and the first one.
+  "near_boundary_outputs": flat output indices whose value float arithmetic may legitimately
+                           change: a nearest pick within 1e-4 of a rounding boundary, or one that
+                           another float32/float64 formulation of the coordinate (x / s versus
+                           x * (1 / s), ...) picks differently; a uint8 value whose exact result is
+                           on or within 1e-3 of k + 0.5 (either neighbour is then acceptable).
+  "dtype_rounding":        "onnx-reference" on uint8 ONNX cases when the installed reference does
+                           not round half to even and saturate (onnx 1.23 does; then it is absent).
+"""
+
+import argparse
+import json
+import math
+import os
+import platform
+import subprocess
+import zlib
+from fractions import Fraction
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+GENERATOR = "tests/golden/make_golden.py"
+FILES = {
+    "resize_pytorch": os.path.join(HERE, "resize_pytorch.json"),
+    "unpool_pytorch": os.path.join(HERE, "unpool_pytorch.json"),
+    "resize_onnx": os.path.join(HERE, "resize_onnx.json"),
+}
+MAX_FILE_BYTES = 300 * 1024
+
+COORD_MODES = ["half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
+               "half_pixel_symmetric"]
+NEAREST_MODES = ["round_prefer_floor", "round_prefer_ceil", "floor", "ceil"]
+
+
+# ----------------------------------------------------------------------------------------------
+# Inputs and JSON
+
+def make_input(name, shape, dtype, distinct=False):
+    """Random input, seeded by the case name so that adding or reordering cases changes nothing.
+
+    distinct=True (nearest and unpool cases, whose outputs are copies of input values): all values
+    differ and none is 0, so a wrong pick (or a missing zero fill) cannot go unseen; float values are
+    then multiples of 1/16 (or 1/128 for larger inputs), which also keeps the files small.
+    """
+    rng = np.random.RandomState(zlib.crc32(name.encode("utf-8")))
+    count = int(np.prod(shape))
+    if dtype == "float32":
+        if distinct:
+            step = 16 if count <= 64 else 128
+            levels = np.array([k for k in range(-2 * step, 2 * step + 1) if k != 0]) / step
+            return rng.choice(levels, size=count, replace=False).reshape(shape).astype(np.float32)
+        return rng.uniform(-2.0, 2.0, size=shape).astype(np.float32)
+    if dtype == "uint8":
+        if distinct and count <= 255:
+            return rng.choice(np.arange(1, 256), size=count, replace=False).reshape(shape).astype(
+                np.uint8)
+        return rng.randint(0, 256, size=shape).astype(np.uint8)
+    raise ValueError(dtype)
+
+
+def flat_values(array, dtype):
+    flat = np.ascontiguousarray(array).reshape(-1)
+    if dtype == "float32":
+        # The double whose value is exactly the float32 value; json writes its shortest repr.
+        return [float(np.float32(v)) for v in flat]
+    return [int(v) for v in flat]
+
+
+def scale_json(scale):
+    return None if scale is None else [float(s) for s in scale]
+
+
+def write_json(path, versions, cases):
+    names = [c["name"] for c in cases]
+    dup = {n for n in names if names.count(n) > 1}
+    if dup:
+        raise SystemExit("duplicate case names: %s" % sorted(dup))
+    head = {"generator": GENERATOR, "versions": versions}
+    text = json.dumps(head, separators=(", ", ": "))[:-1]
+    body = ",\n".join(json.dumps(c, separators=(",", ":"), allow_nan=False) for c in cases)
+    text += ",\n\"cases\": [\n" + body + "\n]}\n"
+    with open(path, "w", encoding="ascii", newline="\n") as f:
+        f.write(text)
+    size = len(text.encode("ascii"))
+    print("wrote %s: %d cases, %d bytes" % (os.path.relpath(path, REPO), len(cases), size))
+    if size > MAX_FILE_BYTES:
+        raise SystemExit("%s is over %d bytes" % (path, MAX_FILE_BYTES))
+
+
+def base_versions():
+    return {"numpy": np.__version__, "python": platform.python_version()}
+
+
+# ----------------------------------------------------------------------------------------------
+# The exact oracle: the ONNX Resize formulas (with the library's conventions, see resize.h) in
+# rational arithmetic. Used to check the sources, never to make the golden outputs.
+
+def source_coord(x, length_in, length_out, scale, mode, variant="spec"):
+    """x_original for output index x; scale is the coordinate scale (output / input), a Fraction.
+
+    variant "spec" is the ONNX text as resize.h states it (length_out is the integer output
+    length). Variant "onnx_reference" is what onnx.reference does instead (onnx 1.23): it tests
+    and uses the fractional output width length_in * scale in align_corners and
+    pytorch_half_pixel, and uses -0.5 (not 0) for pytorch_half_pixel when that width is 1.
+    """
+    half = Fraction(1, 2)
+    if variant == "onnx_reference" and mode in ("align_corners", "pytorch_half_pixel"):
+        width = length_in * scale
+        if mode == "align_corners":
+            return Fraction(0) if width == 1 else x * (length_in - 1) / (width - 1)
+        return -half if width == 1 else (x + half) / scale - half
+    if mode == "half_pixel":
+        return (x + half) / scale - half
+    if mode == "pytorch_half_pixel":
+        return Fraction(0) if length_out == 1 else (x + half) / scale - half
+    if mode == "align_corners":
+        return Fraction(0) if length_out == 1 else Fraction(x * (length_in - 1), length_out - 1)
+    if mode == "asymmetric":
+        return x / scale
+    if mode == "half_pixel_symmetric":
+        adjustment = Fraction(length_out) / (length_in * scale)
+        offset = Fraction(length_in, 2) * (1 - adjustment)
+        return offset + (x + half) / scale - half
+    raise ValueError(mode)
+
+
+def float_coords(x, length_in, length_out, recorded_scale, mode):
+    """The coordinate as float32 and float64 code would compute it, in a few natural orders."""
+    vals = []
+    for ft in (np.float32, np.float64):
+        half, one = ft(0.5), ft(1)
+        if recorded_scale is None:
+            s = ft(length_out) / ft(length_in)
+        else:
+            s = ft(recorded_scale)
+        r = one / s
+        xf, xh = ft(x), ft(x) + half
+        if mode == "half_pixel" or (mode == "pytorch_half_pixel" and length_out > 1):
+            vals += [xh / s - half, xh * r - half]
+        elif mode == "asymmetric":
+            vals += [xf / s, xf * r]
+        elif mode == "align_corners" and length_out > 1:
+            a, b = ft(length_in - 1), ft(length_out - 1)
+            vals += [xf * a / b, xf * (a / b)]
+        elif mode == "half_pixel_symmetric":
+            offset = ft(length_in) / ft(2) * (one - ft(length_out) / (ft(length_in) * s))
+            vals += [offset + xh / s - half, offset + xh * r - half, (xh / s - half) + offset]
+        else:
+            vals.append(ft(0))
+    return [Fraction(float(v)) for v in vals]
+
+
+def nearest_index(xo, nearest_mode, length_in):
+    if nearest_mode == "round_prefer_floor":
+        i = math.ceil(xo - Fraction(1, 2))
+    elif nearest_mode == "round_prefer_ceil":
+        i = math.floor(xo + Fraction(1, 2))
+    elif nearest_mode == "floor":
+        i = math.floor(xo)
+    else:
+        i = math.ceil(xo)
+    return min(max(i, 0), length_in - 1)
+
+
+def cubic_weight(d, a):
+    d = abs(d)
+    if d <= 1:
+        return ((a + 2) * d - (a + 3)) * d * d + 1
+    if d < 2:
+        return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a
+    return Fraction(0)
+
+
+def axis_taps(case, length_in, length_out, recorded_scale, variant):
+    """For each output index: the list of (input index, weight), and the set of output indices
+    whose nearest pick is fragile: within 1e-4 of a rounding boundary without being on it, or
+    another float formulation of the coordinate picks another pixel. (Coordinates exactly on a
+    boundary are kept as strict tests: they are the ties that tell the nearest modes apart.)"""
+    method = case["method"]
+    if recorded_scale is None:
+        scale = Fraction(length_out, length_in)
+    else:
+        scale = Fraction(recorded_scale)
+    taps, fragile = [], set()
+    for x in range(length_out):
+        xo = source_coord(x, length_in, length_out, scale, case["coordinate_mode"], variant)
+        if method == "nearest":
+            nm = case["nearest_mode"]
+            i = nearest_index(xo, nm, length_in)
+            t = [(i, Fraction(1))]
+            edge = xo if nm in ("floor", "ceil") else xo + Fraction(1, 2)
+            k = round(edge)
+            if (nearest_index(k - 1, "floor", length_in) != nearest_index(k, "floor", length_in)
+                    and 0 < abs(edge - k) < Fraction(1, 10000)):
+                fragile.add(x)
+            for v in float_coords(x, length_in, length_out, recorded_scale,
+                                  case["coordinate_mode"]):
+                if nearest_index(v, nm, length_in) != i:
+                    fragile.add(x)
+        elif method == "bilinear":
+            i0 = math.floor(xo)
+            f = xo - i0
+            t = [(i0, 1 - f), (i0 + 1, f)]
+        else:
+            a = Fraction(case["cubic_a"])
+            i0 = math.floor(xo)
+            f = xo - i0
+            t = [(i0 - 1, cubic_weight(1 + f, a)), (i0, cubic_weight(f, a)),
+                 (i0 + 1, cubic_weight(1 - f, a)), (i0 + 2, cubic_weight(2 - f, a))]
+            if case["exclude_outside"]:
+                t = [(i, w if 0 <= i < length_in else Fraction(0)) for i, w in t]
+                total = sum(w for _, w in t)
+                t = [(i, w / total) for i, w in t]
+        taps.append([(min(max(i, 0), length_in - 1), w) for i, w in t])
+    return taps, fragile
+
+
+def oracle_resize(case, variant="spec"):
+    """Exact output (a flat list of Fractions, NCHW) and the set of fragile flat output indices
+    (nearest picks near a boundary, see axis_taps)."""
+    n, c, h, w = case["input_shape"]
+    h2, w2 = case["output_shape"][2:]
+    sh, sw = (None, None) if case["scale"] is None else case["scale"]
+    taps_h, frag_h = axis_taps(case, h, h2, sh, variant)
+    taps_w, frag_w = axis_taps(case, w, w2, sw, variant)
+    x = [Fraction(v) for v in case["input"]]
+    out, fragile = [], set()
+    for ni in range(n):
+        for ci in range(c):
+            plane = x[(ni * c + ci) * h * w:(ni * c + ci + 1) * h * w]
+            rows = [[sum(wt * plane[i * w + j] for i, wt in taps_h[y]) for j in range(w)]
+                    for y in range(h2)]
+            for y in range(h2):
+                for xx in range(w2):
+                    if y in frag_h or xx in frag_w:
+                        fragile.add(len(out))
+                    out.append(sum(wt * rows[y][j] for j, wt in taps_w[xx]))
+    return out, fragile
+
+
+def round_half_even_saturate(v):
+    return min(max(round(v), 0), 255)  # round() of a Fraction rounds half to even
+
+
+def mismatches(case, exact, fragile):
+    """Outputs of the case that disagree with the exact values, apart from fragile ones.
+
+    float32: nearest must be equal, others within 2e-5. uint8: the exact value rounded half to even
+    and saturated; an output whose exact value lies on or within 1e-3 of a tie (k + 0.5) is fragile
+    (float arithmetic may land on either side) and either neighbour is accepted."""
+    bad, fragile, max_err = [], set(fragile), 0.0
+    for k, (g, e) in enumerate(zip(case["output"], exact)):
+        if case["dtype"] == "uint8":
+            want = round_half_even_saturate(e)
+            if 0 <= e <= 255 and abs(e - math.floor(e) - Fraction(1, 2)) < Fraction(1, 1000):
+                fragile.add(k)
+                if g in (math.floor(e), math.floor(e) + 1):
+                    continue
+            if g != want:
+                bad.append((k, g, want, float(e)))
+        else:
+            err = abs(g - float(e))
+            max_err = max(max_err, err)
+            if k in fragile:
+                continue
+            if err > (0.0 if case["method"] == "nearest" else 2e-5):
+                bad.append((k, g, float(np.float32(float(e))), float(e)))
+    return bad, fragile, max_err
+
+
+REFERENCE_QUIRK = (
+    "onnx.reference, not the ONNX formula: it uses the fractional width input*scale, not the "
+    "output length, in align_corners and pytorch_half_pixel (and -0.5, not 0, in "
+    "pytorch_half_pixel when that width is 1)")
+
+
+def compare_with_oracle(case):
+    """Returns (deviation text or None, sorted fragile output indices, max float error)."""
+    if case["op"] == "unpool":
+        kh, kw = case["factor"]
+        n, c, h, w = case["input_shape"]
+        x = np.array(case["input"]).reshape(n, c, h, w)
+        if case["mode"] == "nearest":
+            ref = np.repeat(np.repeat(x, kh, axis=2), kw, axis=3)
+        else:
+            ref = np.zeros((n, c, h * kh, w * kw), dtype=x.dtype)
+            ref[:, :, ::kh, ::kw] = x
+        got = np.array(case["output"]).reshape(case["output_shape"])
+        ok = ref.shape == got.shape and np.array_equal(ref, got)
+        return (None if ok else "unpool output differs from the block rule"), [], 0.0
+    exact, fragile = oracle_resize(case)
+    if len(case["output"]) != len(exact):
+        return "output length %d, oracle %d" % (len(case["output"]), len(exact)), [], 0.0
+    bad, fragile, max_err = mismatches(case, exact, fragile)
+    if not bad:
+        return None, sorted(fragile), max_err
+    k, g, want, e = bad[0]
+    text = "%d of %d outputs differ from the formulas, first at flat index %d: %r, formula %r" % (
+        len(bad), len(exact), k, g, want)
+    if case["dtype"] == "uint8":
+        text += " (unrounded %.6f)" % e
+    if case["name"].startswith("onnx/"):
+        exact_ref, fragile_ref = oracle_resize(case, "onnx_reference")
+        if not mismatches(case, exact_ref, fragile_ref)[0]:
+            text = REFERENCE_QUIRK + "; " + text
+    return text, sorted(fragile), max_err
+
+
+def annotate(cases):
+    """Adds "deviation" and "near_boundary_outputs" where they apply; returns a summary."""
+    summary = []
+    worst = 0.0
+    for case in cases:
+        dev, fragile, err = compare_with_oracle(case)
+        if not dev:
+            worst = max(worst, err)
+        case.pop("deviation", None)
+        case.pop("near_boundary_outputs", None)
+        if dev:
+            case["deviation"] = dev
+            summary.append("DEVIATION %s: %s" % (case["name"], dev))
+        if fragile:
+            case["near_boundary_outputs"] = fragile
+            summary.append("near boundary %s: %d of %d outputs" % (
+                case["name"], len(fragile), len(case["output"])))
+    return summary, worst
+
+
+def order_case(case):
+    keys = ["name", "op", "method", "mode", "factor", "coordinate_mode", "nearest_mode", "cubic_a",
+            "exclude_outside", "scale", "dtype", "dtype_rounding", "deviation",
+            "near_boundary_outputs", "input_shape", "input", "output_shape", "output"]
+    return {k: case[k] for k in keys if k in case}
+
+
+# ----------------------------------------------------------------------------------------------
+# PyTorch
+
+# Sizes and scales: (label, input shape, size or None, scale_factor or None). scale_factor is a
+# number or an (h, w) pair, recompute_scale_factor is left at its default.
+TORCH_SPECS = [
+    ("size_up_2x", [1, 1, 3, 5], (6, 10), None),
+    ("size_up_nonint", [1, 2, 3, 5], (5, 8), None),
+    ("size_down", [1, 2, 3, 5], (2, 3), None),
+    ("size_out_h1", [1, 2, 3, 5], (1, 4), None),
+    ("size_mixed", [2, 3, 2, 3], (3, 5), None),
+    ("size_in1x1", [1, 1, 1, 1], (3, 4), None),
+    ("size_in1x7", [1, 1, 1, 7], (2, 3), None),
+    ("scale_2", [1, 2, 3, 5], None, 2.0),
+    ("scale_3", [1, 1, 3, 4], None, 3.0),
+    ("scale_1.5", [1, 2, 3, 5], None, 1.5),
+    ("scale_0.5", [2, 3, 4, 4], None, 0.5),
+    ("scale_0.5_out_h1", [1, 2, 3, 5], None, 0.5),
+    ("scale_0.75", [1, 2, 3, 5], None, 0.75),
+    ("scale_2.5", [1, 1, 3, 5], None, 2.5),
+    ("scale_2x3", [1, 1, 3, 4], None, (2.0, 3.0)),
+    ("scale_1.5x0.6", [1, 2, 3, 5], None, (1.5, 0.6)),
+    ("scale_1.5x0.6_in1x7", [1, 1, 1, 7], None, (1.5, 0.6)),
+    ("scale_3_in1x1", [1, 1, 1, 1], None, 3.0),
+]
+
+# torch mode -> (our method, align_corners, options the library's pytorch preset should use)
+TORCH_MODES = [
+    ("nearest", None, "nearest", "asymmetric", "floor"),
+    ("nearest-exact", None, "nearest", "half_pixel", "round_prefer_ceil"),
+    ("bilinear", False, "bilinear", "half_pixel", "round_prefer_floor"),
+    ("bilinear", True, "bilinear", "align_corners", "round_prefer_floor"),
+    ("bicubic", False, "bicubic", "half_pixel", "round_prefer_floor"),
+    ("bicubic", True, "bicubic", "align_corners", "round_prefer_floor"),
+]
+
+
+def torch_supports(torch, F, mode, align_corners, dtype):
+    x = torch.zeros((1, 1, 2, 2), dtype=dtype)
+    kwargs = {} if align_corners is None else {"align_corners": align_corners}
+    try:
+        F.interpolate(x, scale_factor=1.5, mode=mode, **kwargs)
+        return True
+    except (RuntimeError, NotImplementedError):
+        return False
+
+
+def run_torch(_args):
+    import torch
+    import torch.nn.functional as F
+    torch.set_num_threads(1)
+    versions = dict(base_versions(), torch=torch.__version__)
+    resize_cases, unpool_cases, notes = [], [], []
+    for tmode, align, method, coord, nmode in TORCH_MODES:
+        for dtype, tdtype in (("float32", torch.float32), ("uint8", torch.uint8)):
+            if not torch_supports(torch, F, tmode, align, tdtype):
+                notes.append("torch %s does not compute %s%s for %s: no such cases" % (
+                    torch.__version__, tmode,
+                    "" if align is None else " align_corners=%s" % align, dtype))
+                continue
+            for label, shape, size, factor in TORCH_SPECS:
+                if dtype == "uint8" and label in ("scale_2", "size_mixed", "scale_0.5_out_h1"):
+                    continue  # keep the uint8 set smaller; the float set covers these
+                name = "pytorch/%s%s/%s/%s/%s" % (
+                    tmode, "" if align is None else "/align_corners=%d" % align, dtype, label,
+                    "x".join(map(str, shape)))
+                x = make_input(name, shape, dtype, distinct=(method == "nearest"))
+                kwargs = {"mode": tmode}
+                if align is not None:
+                    kwargs["align_corners"] = align
+                if size is not None:
+                    kwargs["size"] = size
+                    scale = None
+                else:
+                    kwargs["scale_factor"] = factor
+                    scale = list(factor) if isinstance(factor, tuple) else [factor, factor]
+                y = F.interpolate(torch.from_numpy(x), **kwargs).numpy()
+                if size is None:
+                    expect = [math.floor(shape[2] * scale[0]), math.floor(shape[3] * scale[1])]
+                    assert list(y.shape[2:]) == expect, (name, y.shape, expect)
+                resize_cases.append({
+                    "name": name, "op": "resize", "method": method, "coordinate_mode": coord,
+                    "nearest_mode": nmode, "cubic_a": -0.75, "exclude_outside": False,
+                    "scale": scale_json(scale), "dtype": dtype,
+                    "input_shape": list(shape), "input": flat_values(x, dtype),
+                    "output_shape": list(y.shape), "output": flat_values(y, dtype)})
+
+    # Unpooling. Nearest block copy is F.interpolate(mode='nearest', scale_factor=k) with integer
+    # k; bed of nails is not a torch op: torch.zeros then a strided assignment out[..., ::kh, ::kw].
+    unpool_specs = [([1, 2, 3, 5], (2, 2)), ([1, 2, 3, 5], (3, 3)), ([2, 3, 4, 4], (2, 3)),
+                    ([1, 2, 3, 5], (1, 2)), ([1, 2, 3, 5], (4, 1)), ([1, 1, 1, 1], (2, 2)),
+                    ([1, 1, 1, 7], (3, 2))]
+    for mode in ("nearest", "bed_of_nails"):
+        for dtype, tdtype in (("float32", torch.float32), ("uint8", torch.uint8)):
+            for shape, (kh, kw) in unpool_specs:
+                how = ("interpolate_nearest" if mode == "nearest"
+                       else "zeros_then_strided_assignment")
+                name = "pytorch/unpool/%s(%s)/%s/factor_%dx%d/%s" % (
+                    mode, how, dtype, kh, kw, "x".join(map(str, shape)))
+                x = make_input(name, shape, dtype, distinct=True)
+                tx = torch.from_numpy(x)
+                if mode == "nearest":
+                    y = F.interpolate(tx, scale_factor=(float(kh), float(kw)), mode="nearest")
+                else:
+                    y = torch.zeros((shape[0], shape[1], shape[2] * kh, shape[3] * kw),
+                                    dtype=tdtype)
+                    y[:, :, ::kh, ::kw] = tx
+                y = y.numpy()
+                unpool_cases.append({
+                    "name": name, "op": "unpool", "mode": mode, "factor": [kh, kw],
+                    "dtype": dtype, "input_shape": list(shape), "input": flat_values(x, dtype),
+                    "output_shape": list(y.shape), "output": flat_values(y, dtype)})
+
+    for cases, key in ((resize_cases, "resize_pytorch"), (unpool_cases, "unpool_pytorch")):
+        summary, worst = annotate(cases)
+        for line in (notes if key == "resize_pytorch" else []) + summary:
+            print("  " + line)
+        print("  %s: largest float difference from the exact formulas (cases without deviation) %.3g" % (key, worst))
+        write_json(FILES[key], versions, [order_case(c) for c in cases])
+
+
+# ----------------------------------------------------------------------------------------------
+# ONNX reference
+
+# (label, input shape, sizes (H2, W2) or None, scales (sh, sw) or None)
+ONNX_SIZE_UP = ("sizes_up_nonint", [1, 1, 3, 4], (5, 7), None)
+ONNX_SIZE_DOWN = ("sizes_down", [1, 1, 4, 5], (3, 2), None)
+ONNX_SIZE_OUT1 = ("sizes_out_h1", [1, 1, 3, 5], (1, 7), None)
+ONNX_SCALE_2x25 = ("scales_2x2.5", [1, 1, 2, 3], None, (2.0, 2.5))
+ONNX_SCALE_3x15 = ("scales_3x1.5", [1, 1, 2, 3], None, (3.0, 1.5))
+ONNX_SCALE_DOWN = ("scales_0.6x0.5", [1, 2, 4, 5], None, (0.6, 0.5))
+ONNX_SCALE_MIX = ("scales_1.25x0.6", [1, 1, 3, 5], None, (1.25, 0.6))
+ONNX_SCALE_DOWN_OUT1 = ("scales_0.5_out_h1", [1, 1, 3, 4], None, (0.5, 0.5))
+ONNX_IN1x1 = ("scales_3_in1x1", [1, 1, 1, 1], None, (3.0, 3.0))
+ONNX_BATCH = ("sizes_batch", [2, 3, 2, 3], (3, 4), None)
+
+
+ONNX_OPSET = 19
+
+
+def onnx_resize(onnx_mods, x, sizes, scales, attrs):
+    onnx, helper, TensorProto, ReferenceEvaluator = onnx_mods
+    elem = TensorProto.FLOAT if x.dtype == np.float32 else TensorProto.UINT8
+    inputs = [helper.make_tensor_value_info("X", elem, list(x.shape))]
+    feeds = {"X": x}
+    if sizes is not None:
+        node = helper.make_node("Resize", ["X", "", "", "sizes"], ["Y"], **attrs)
+        inputs.append(helper.make_tensor_value_info("sizes", TensorProto.INT64, [4]))
+        feeds["sizes"] = np.array([x.shape[0], x.shape[1], sizes[0], sizes[1]], dtype=np.int64)
+    else:
+        node = helper.make_node("Resize", ["X", "", "scales"], ["Y"], **attrs)
+        inputs.append(helper.make_tensor_value_info("scales", TensorProto.FLOAT, [4]))
+        feeds["scales"] = np.array([1.0, 1.0, scales[0], scales[1]], dtype=np.float32)
+    graph = helper.make_graph([node], "resize", inputs,
+                              [helper.make_tensor_value_info("Y", elem, [None] * 4)])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", ONNX_OPSET)])
+    onnx.checker.check_model(model)
+    (y,) = ReferenceEvaluator(model).run(None, feeds)
+    assert y.dtype == x.dtype, (y.dtype, x.dtype)
+    return y
+
+
+
+def onnx_uint8_rounding(onnx_mods):
+    """Probes how the installed reference turns the float result into uint8."""
+    x = np.array([[[[2, 3, 1, 2, 0, 255]]]], dtype=np.uint8)
+    attrs = {"mode": "linear", "coordinate_transformation_mode": "asymmetric"}
+    y = onnx_resize(onnx_mods, x, None, (1.0, 2.0), attrs).reshape(-1)
+    # Midpoints 2.5, 1.5 and 127.5: half-even gives 2, 2, 128; half-up 3, 2, 128; truncation 2, 1, 127.
+    mids = (int(y[1]), int(y[5]), int(y[9]))
+    x2 = np.array([[[[0, 0, 255, 255, 0, 0]]]], dtype=np.uint8)
+    attrs2 = {"mode": "cubic", "coordinate_transformation_mode": "half_pixel"}
+    y2 = onnx_resize(onnx_mods, x2, None, (1.0, 3.0), attrs2).reshape(-1).astype(int)
+    rule = {(2, 2, 128): "half_even", (3, 2, 128): "half_up", (2, 1, 127): "truncate"}.get(
+        mids, "unknown %s" % (mids,))
+    return rule, mids, y2.tolist()
+
+
+def onnx_case(onnx_mods, cases, method, coord, nmode, a, excl, spec, dtype):
+    label, shape, sizes, scales = spec
+    if scales is not None:
+        scales = [float(np.float32(s)) for s in scales]  # the values the float32 input carries
+    if method == "nearest":
+        variant = nmode
+    elif method == "bilinear":
+        variant = "linear"
+    else:
+        variant = "a=%g/exclude_outside=%d" % (a, excl)
+    name = "onnx/%s/%s/%s/%s/%s/%s" % (method, coord, variant, dtype, label,
+                                       "x".join(map(str, shape)))
+    x = make_input(name, shape, dtype, distinct=(method == "nearest"))
+    if label == "uint8_extremes":
+        x = (np.indices(shape).sum(axis=0) % 2 * 255).astype(np.uint8)
+    attrs = {"mode": {"nearest": "nearest", "bilinear": "linear", "bicubic": "cubic"}[method],
+             "coordinate_transformation_mode": coord}
+    if method == "nearest":
+        attrs["nearest_mode"] = nmode
+    if method == "bicubic":
+        attrs["cubic_coeff_a"] = a
+        attrs["exclude_outside"] = int(excl)
+    y = onnx_resize(onnx_mods, x, sizes, scales, attrs)
+    cases.append({
+        "name": name, "op": "resize", "method": method, "coordinate_mode": coord,
+        "nearest_mode": nmode, "cubic_a": a, "exclude_outside": bool(excl),
+        "scale": scale_json(scales), "dtype": dtype,
+        "input_shape": list(shape), "input": flat_values(x, dtype),
+        "output_shape": list(y.shape), "output": flat_values(y, dtype)})
+
+
+def run_onnx(_args):
+    import onnx
+    from onnx import TensorProto, helper
+    from onnx.reference import ReferenceEvaluator
+    mods = (onnx, helper, TensorProto, ReferenceEvaluator)
+    if onnx.defs.onnx_opset_version() < ONNX_OPSET:
+        raise SystemExit("onnx %s supports opset %d < %d" % (
+            onnx.__version__, onnx.defs.onnx_opset_version(), ONNX_OPSET))
+    resize_since = onnx.defs.get_schema("Resize", ONNX_OPSET).since_version
+    rule, mids, cubic_probe = onnx_uint8_rounding(mods)
+    print("  onnx reference uint8 rounding: %s (midpoints 2.5, 1.5, 127.5 -> %s; cubic overshoot "
+          "probe %s)" % (rule, mids, cubic_probe))
+    versions = dict(base_versions(), onnx=onnx.__version__, opset=str(ONNX_OPSET),
+                    resize_since_version=str(resize_since), onnx_uint8_rounding=rule)
+    cases = []
+    f32 = "float32"
+    # nearest: every coordinate mode x every nearest mode.
+    for coord in COORD_MODES:
+        for nmode in NEAREST_MODES:
+            for spec in (ONNX_SIZE_UP, ONNX_SCALE_2x25, ONNX_SCALE_DOWN, ONNX_SCALE_MIX):
+                onnx_case(mods, cases, "nearest", coord, nmode, -0.75, 0, spec, f32)
+        for spec in (ONNX_SIZE_DOWN, ONNX_SCALE_3x15, ONNX_SIZE_OUT1, ONNX_SCALE_DOWN_OUT1,
+                     ONNX_IN1x1):
+            onnx_case(mods, cases, "nearest", coord, "round_prefer_floor", -0.75, 0, spec, f32)
+    # linear: every coordinate mode.
+    for coord in COORD_MODES:
+        for spec in (ONNX_SIZE_UP, ONNX_SIZE_DOWN, ONNX_SIZE_OUT1, ONNX_SCALE_2x25,
+                     ONNX_SCALE_3x15, ONNX_SCALE_DOWN, ONNX_SCALE_MIX, ONNX_SCALE_DOWN_OUT1,
+                     ONNX_IN1x1, ONNX_BATCH):
+            onnx_case(mods, cases, "bilinear", coord, "round_prefer_floor", -0.75, 0, spec, f32)
+    # cubic: every coordinate mode, a = -0.75 and -0.5, exclude_outside 0 and 1.
+    for coord in COORD_MODES:
+        for a in (-0.75, -0.5):
+            for excl in (0, 1):
+                for spec in (ONNX_SIZE_UP, ONNX_SCALE_MIX):
+                    onnx_case(mods, cases, "bicubic", coord, "round_prefer_floor", a, excl, spec,
+                              f32)
+        for spec in (ONNX_SIZE_DOWN, ONNX_SCALE_2x25, ONNX_SCALE_3x15, ONNX_SCALE_DOWN,
+                     ONNX_SIZE_OUT1, ONNX_SCALE_DOWN_OUT1):
+            onnx_case(mods, cases, "bicubic", coord, "round_prefer_floor", -0.75, 0, spec, f32)
+        onnx_case(mods, cases, "bicubic", coord, "round_prefer_floor", -0.5, 1, ONNX_SCALE_DOWN,
+                  f32)
+    # uint8.
+    u8 = "uint8"
+    extremes = ("uint8_extremes", [1, 1, 4, 4], None, (1.5, 2.5))
+    for spec in (ONNX_SIZE_UP, ONNX_SCALE_3x15, ONNX_SCALE_DOWN, extremes):
+        onnx_case(mods, cases, "nearest", "asymmetric", "floor", -0.75, 0, spec, u8)
+        onnx_case(mods, cases, "nearest", "half_pixel", "round_prefer_floor", -0.75, 0, spec, u8)
+        onnx_case(mods, cases, "bilinear", "half_pixel", "round_prefer_floor", -0.75, 0, spec, u8)
+        onnx_case(mods, cases, "bilinear", "align_corners", "round_prefer_floor", -0.75, 0, spec,
+                  u8)
+        onnx_case(mods, cases, "bicubic", "half_pixel", "round_prefer_floor", -0.75, 0, spec, u8)
+        onnx_case(mods, cases, "bicubic", "asymmetric", "round_prefer_floor", -0.5, 1, spec, u8)
+    onnx_case(mods, cases, "bilinear", "asymmetric", "round_prefer_floor", -0.75, 0,
+              ("scales_2x2_ties", [1, 1, 3, 4], None, (2.0, 2.0)), u8)
+    if rule != "half_even":
+        for c in cases:
+            if c["dtype"] == "uint8" and c["method"] != "nearest":
+                c["dtype_rounding"] = "onnx-reference"
+    summary, worst = annotate(cases)
+    for line in summary:
+        print("  " + line)
+    print("  resize_onnx: largest float difference from the exact formulas (cases without deviation) %.3g" % worst)
+    write_json(FILES["resize_onnx"], versions, [order_case(c) for c in cases])
+
+
+# ----------------------------------------------------------------------------------------------
+# check
+
+RESIZE_KEYS = {"name", "op", "method", "coordinate_mode", "nearest_mode", "cubic_a",
+               "exclude_outside", "scale", "dtype", "input_shape", "input", "output_shape",
+               "output"}
+UNPOOL_KEYS = {"name", "op", "mode", "factor", "dtype", "input_shape", "input", "output_shape",
+               "output"}
+OPTIONAL_KEYS = {"deviation", "near_boundary_outputs", "dtype_rounding"}
+
+
+def validate_case(case):
+    keys = RESIZE_KEYS if case["op"] == "resize" else UNPOOL_KEYS
+    missing = keys - set(case)
+    extra = set(case) - keys - OPTIONAL_KEYS
+    assert not missing and not extra, (case["name"], missing, extra)
+    assert case["dtype"] in ("float32", "uint8")
+    for key in ("input", "output"):
+        shape = case[key + "_shape"]
+        assert len(shape) == 4 and all(d >= 1 for d in shape), case["name"]
+        assert len(case[key]) == int(np.prod(shape)), (case["name"], key)
+        for v in case[key]:
+            if case["dtype"] == "uint8":
+                assert isinstance(v, int) and 0 <= v <= 255, case["name"]
+            else:
+                assert isinstance(v, float) and float(np.float32(v)) == v, (case["name"], v)
+    assert case["input_shape"][:2] == case["output_shape"][:2], case["name"]
+    if case["op"] == "resize":
+        assert case["method"] in ("nearest", "bilinear", "bicubic")
+        assert case["coordinate_mode"] in COORD_MODES and case["nearest_mode"] in NEAREST_MODES
+        if case["scale"] is not None:
+            for s, i, o in zip(case["scale"], case["input_shape"][2:], case["output_shape"][2:]):
+                assert math.floor(i * s) == o, (case["name"], i, s, o)
+    else:
+        assert case["mode"] in ("nearest", "bed_of_nails")
+        kh, kw = case["factor"]
+        n, c, h, w = case["input_shape"]
+        assert case["output_shape"] == [n, c, h * kh, w * kw], case["name"]
+
+
+def run_check(_args):
+    failures = 0
+    for key, path in FILES.items():
+        with open(path, encoding="ascii") as f:
+            data = json.load(f)
+        size = os.path.getsize(path)
+        assert data["generator"] == GENERATOR, path
+        cases = data["cases"]
+        counts = {}
+        for case in cases:
+            validate_case(case)
+            dev, fragile, _ = compare_with_oracle(case)
+            if dev != case.get("deviation") or fragile != case.get("near_boundary_outputs", []):
+                failures += 1
+                print("  annotation mismatch in %s: %s %s" % (case["name"], dev, fragile))
+            label = case["op"] + "/" + case.get("method", case.get("mode")) + "/" + case["dtype"]
+            counts[label] = counts.get(label, 0) + 1
+        names = [c["name"] for c in cases]
+        assert len(set(names)) == len(names), path
+        print("%s: %d cases, %d bytes, versions %s" % (os.path.relpath(path, REPO), len(cases),
+                                                       size, data["versions"]))
+        print("  " + ", ".join("%s %d" % kv for kv in sorted(counts.items())))
+        print("  with deviation: %d, with near_boundary_outputs: %d" % (
+            sum("deviation" in c for c in cases), sum("near_boundary_outputs" in c for c in cases)))
+        assert size <= MAX_FILE_BYTES, path
+    if failures:
+        raise SystemExit("%d annotation mismatches" % failures)
+
+
+def run_all(args):
+    me = os.path.abspath(__file__)
+    subprocess.check_call([args.torch_python, me, "torch"])
+    subprocess.check_call([args.onnx_python, me, "onnx"])
+    run_check(args)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["torch", "onnx", "check", "all"])
+    parser.add_argument("--torch-python", default="/usr/bin/python3",
+                        help="interpreter with torch, for `all` (default /usr/bin/python3)")
+    parser.add_argument("--onnx-python", default=os.path.join(REPO, ".venv", "bin", "python"),
+                        help="interpreter with onnx, for `all` (default <repo>/.venv/bin/python)")
+    args = parser.parse_args()
+    {"torch": run_torch, "onnx": run_onnx, "check": run_check, "all": run_all}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()
