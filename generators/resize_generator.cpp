@@ -33,8 +33,8 @@ class Resize : public Halide::Generator<Resize> {
   Input<int> output_height{"output_height"};
   Input<int> coordinate_mode{"coordinate_mode"};
   Input<int> nearest_mode{"nearest_mode"};
-  Input<float> scale_x{"scale_x"};  // output / input along W (or the given scale factor)
-  Input<float> scale_y{"scale_y"};  // output / input along H
+  Input<double> scale_x{"scale_x"};  // the scale factor along W, or 0: output / input
+  Input<double> scale_y{"scale_y"};  // the scale factor along H, or 0: output / input
   Input<float> cubic_a{"cubic_a"};
   Input<bool> exclude_outside{"exclude_outside"};
   Output<Buffer<void, 4>> output{"output"};
@@ -104,8 +104,8 @@ class Resize : public Halide::Generator<Resize> {
     output_height.set_estimate(2160);
     coordinate_mode.set_estimate(0);
     nearest_mode.set_estimate(0);
-    scale_x.set_estimate(2.0f);
-    scale_y.set_estimate(2.0f);
+    scale_x.set_estimate(0.0);
+    scale_y.set_estimate(0.0);
     cubic_a.set_estimate(-0.75f);
     exclude_outside.set_estimate(false);
   }

@@ -16,57 +16,84 @@ enum class CoordinateMode : int {
 
 enum class NearestMode : int { kRoundPreferFloor = 0, kRoundPreferCeil = 1, kFloor = 2, kCeil = 3 };
 
-// The input coordinate (in input pixels, pixel centres at integers) that output index `x` maps to,
-// in float32 as ONNX Runtime computes it. `scale` is output/input (a given scale factor, or the
-// ratio of the sizes); `mode` a runtime CoordinateMode. strict_float keeps the compiler from
-// contracting or reassociating, so the result is the same on every target.
-inline Halide::Expr source_coordinate(const Halide::Expr& x, const Halide::Expr& mode,
-                                      const Halide::Expr& scale, const Halide::Expr& length_in,
-                                      const Halide::Expr& length_out) {
+// Where output index `x` samples the input, along an axis of `length_in` input and `length_out`
+// output pixels. With `scale` == 0 the scale is length_out / length_in and the coordinate is kept
+// as an exact ratio of integers (numerator / denominator, both exact in float64), so ties and
+// integer positions are recognised exactly, e.g. 2 * 7 / 4 = 3.5 is a tie, which float32
+// arithmetic turns into 3.4999998. With a given scale factor S (> 0) the ONNX formulas are
+// evaluated in float64 with S itself.
+struct SourceCoordinate {
+  Halide::Expr base;         // floor of the coordinate (int), clamped to [-4, length_in + 4]
+  Halide::Expr fraction;     // coordinate - floor, in [0, 1) (float32)
+  Halide::Expr remainder;    // fraction * denominator, exact (float64)
+  Halide::Expr denominator;  // (float64)
+};
+
+inline SourceCoordinate source_coordinate(const Halide::Expr& x, const Halide::Expr& mode,
+                                          const Halide::Expr& scale, const Halide::Expr& length_in,
+                                          const Halide::Expr& length_out) {
   using Halide::Expr;
   using Halide::select;
-  Expr xf = Halide::cast<float>(x);
-  Expr in_f = Halide::cast<float>(length_in);
-  Expr out_f = Halide::cast<float>(length_out);
-  Expr half_pixel = (xf + 0.5f) / scale - 0.5f;
-  Expr pytorch_half_pixel = select(length_out > 1, half_pixel, 0.0f);
-  Expr align_corners = select(length_out > 1, xf * (in_f - 1.0f) / (out_f - 1.0f), 0.0f);
-  Expr asymmetric = xf / scale;
-  // half_pixel_symmetric re-centres the grid when the output length was truncated from in*scale.
-  Expr adjustment = out_f / (scale * in_f);
-  Expr offset = (in_f / 2.0f) * (1.0f - adjustment);
-  Expr half_pixel_symmetric = offset + half_pixel;
-  Expr result =
-      select(mode == int(CoordinateMode::kPytorchHalfPixel), pytorch_half_pixel,
-             mode == int(CoordinateMode::kAlignCorners), align_corners,
-             mode == int(CoordinateMode::kAsymmetric), asymmetric,
-             mode == int(CoordinateMode::kHalfPixelSymmetric), half_pixel_symmetric, half_pixel);
-  return Halide::strict_float(result);
+  // Halide takes no double literals; every constant here is float64.
+  auto f64 = [](double v) { return Halide::Internal::make_const(Halide::Float(64), v); };
+  Expr xd = Halide::cast<double>(x);
+  Expr in = Halide::cast<double>(length_in);
+  Expr out = Halide::cast<double>(length_out);
+  Expr from_sizes = scale == f64(0.0);
+  Expr one_output = length_out <= 1;
+
+  // half_pixel: (x + 0.5) / scale - 0.5, i.e. ((2x + 1) in - out) / (2 out) from the sizes.
+  Expr half_num =
+      select(from_sizes, (f64(2.0) * xd + f64(1.0)) * in - out, (xd + f64(0.5)) / scale - f64(0.5));
+  Expr half_den = select(from_sizes, f64(2.0) * out, f64(1.0));
+  // asymmetric: x / scale.
+  Expr asym_num = select(from_sizes, xd * in, xd / scale);
+  Expr asym_den = select(from_sizes, out, f64(1.0));
+  // align_corners: x (in - 1) / (out - 1), 0 for a single output pixel.
+  Expr align_num = select(one_output, f64(0.0), xd * (in - f64(1.0)));
+  Expr align_den = select(one_output, f64(1.0), out - f64(1.0));
+  // half_pixel_symmetric: re-centred by (in / 2)(1 - out / (scale in)), which is 0 from sizes.
+  Expr symmetric_num =
+      select(from_sizes, half_num, (in / f64(2.0)) * (f64(1.0) - out / (scale * in)) + half_num);
+
+  auto pick = [&](const Expr& half, const Expr& pytorch, const Expr& align, const Expr& asym,
+                  const Expr& symmetric) {
+    return select(mode == int(CoordinateMode::kPytorchHalfPixel), pytorch,
+                  mode == int(CoordinateMode::kAlignCorners), align,
+                  mode == int(CoordinateMode::kAsymmetric), asym,
+                  mode == int(CoordinateMode::kHalfPixelSymmetric), symmetric, half);
+  };
+  // pytorch_half_pixel: half_pixel, but 0 for a single output pixel.
+  Expr num =
+      pick(half_num, select(one_output, f64(0.0), half_num), align_num, asym_num, symmetric_num);
+  Expr den = pick(half_den, select(one_output, f64(1.0), half_den), align_den, asym_den, half_den);
+
+  // floor(num / den), corrected where the rounded quotient reached the next integer.
+  Expr quotient = Halide::floor(num / den);
+  quotient = select(quotient * den > num, quotient - f64(1.0), quotient);
+  Expr remainder = num - quotient * den;
+  SourceCoordinate c;
+  Expr clamped = Halide::clamp(quotient, -f64(4.0), in + f64(4.0));
+  c.base = Halide::cast<int>(Halide::strict_float(clamped));
+  c.fraction = Halide::strict_float(Halide::cast<float>(remainder / den));
+  c.remainder = Halide::strict_float(remainder);
+  c.denominator = Halide::strict_float(den);
+  return c;
 }
 
-// The input index nearest picks for coordinate `xf`, clamped to the input (edge replication).
-inline Halide::Expr nearest_index(const Halide::Expr& xf, const Halide::Expr& mode,
+// The input index nearest picks, clamped to the input (edge replication). Halves are compared
+// exactly: 2 * remainder against the denominator.
+inline Halide::Expr nearest_index(const SourceCoordinate& c, const Halide::Expr& mode,
                                   const Halide::Expr& length_in) {
   using Halide::Expr;
   using Halide::select;
-  Expr down = Halide::floor(xf);
-  Expr fraction = xf - down;
-  Expr rounded = select(mode == int(NearestMode::kRoundPreferCeil),
-                        select(fraction >= 0.5f, down + 1.0f, down),  //
-                        mode == int(NearestMode::kFloor), down,       //
-                        mode == int(NearestMode::kCeil), Halide::ceil(xf),
-                        select(fraction > 0.5f, down + 1.0f, down));  // round_prefer_floor
-  // Clamp in float first: a coordinate far outside the input must not overflow the int cast.
-  Expr clamped = Halide::clamp(rounded, 0.0f, Halide::cast<float>(length_in - 1));
-  return Halide::cast<int>(Halide::strict_float(clamped));
-}
-
-// floor(xf) as an int, clamped to [-4, length_in + 4] so that far-out coordinates stay finite;
-// interpolation taps are then clamped to the input separately.
-inline Halide::Expr floor_index(const Halide::Expr& xf, const Halide::Expr& length_in) {
-  Halide::Expr clamped =
-      Halide::clamp(Halide::floor(xf), -4.0f, Halide::cast<float>(length_in + 4));
-  return Halide::cast<int>(Halide::strict_float(clamped));
+  Expr zero = Halide::Internal::make_zero(Halide::Float(64));
+  Expr twice = c.remainder + c.remainder;
+  Expr up = select(mode == int(NearestMode::kRoundPreferCeil), twice >= c.denominator,
+                   mode == int(NearestMode::kFloor), Halide::cast<bool>(false),
+                   mode == int(NearestMode::kCeil), c.remainder > zero,
+                   twice > c.denominator);  // round_prefer_floor
+  return Halide::clamp(c.base + select(up, 1, 0), 0, length_in - 1);
 }
 
 // Keys' cubic convolution weight of the tap at signed distance `d` (|d| < 2) for coefficient `a`,

@@ -35,20 +35,22 @@ struct InterpolationParams {
   Halide::Expr exclude_outside;  // bool
 };
 
-// Taps of output index `x` along an axis of `length_in` input and `length_out` output pixels.
+// Taps of output index `x` along an axis of `length_in` input and `length_out` output pixels;
+// `scale` is the float64 scale factor, or 0 for output / input.
 inline AxisTaps axis_taps(Method method, const Halide::Expr& x, const Halide::Expr& scale,
                           const Halide::Expr& length_in, const Halide::Expr& length_out,
                           const InterpolationParams& params) {
   using Halide::Expr;
-  Expr coordinate = source_coordinate(x, params.coordinate_mode, scale, length_in, length_out);
+  SourceCoordinate coordinate =
+      source_coordinate(x, params.coordinate_mode, scale, length_in, length_out);
   AxisTaps taps;
   if (method == Method::kNearest) {
     taps.first = nearest_index(coordinate, params.nearest_mode, length_in);
     taps.weight = {Expr(1.0f)};
     return taps;
   }
-  Expr base = floor_index(coordinate, length_in);
-  Expr t = Halide::strict_float(coordinate - Halide::cast<float>(base));
+  Expr base = coordinate.base;
+  Expr t = coordinate.fraction;
   if (method == Method::kLinear) {
     // Taps outside the input read the edge pixel (indices are clamped by the caller), which is
     // what ONNX, PyTorch, OpenCV and TFLite all do for linear.

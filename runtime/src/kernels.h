@@ -13,8 +13,8 @@
 namespace upsample::internal {
 
 using ResizeKernel = int (*)(halide_buffer_t* input, int32_t output_width, int32_t output_height,
-                             int32_t coordinate_mode, int32_t nearest_mode, float scale_x,
-                             float scale_y, float cubic_a, bool exclude_outside,
+                             int32_t coordinate_mode, int32_t nearest_mode, double scale_x,
+                             double scale_y, float cubic_a, bool exclude_outside,
                              halide_buffer_t* output);
 using UnpoolKernel = int (*)(halide_buffer_t* input, int32_t factor_x, int32_t factor_y,
                              halide_buffer_t* output);

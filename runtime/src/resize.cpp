@@ -10,7 +10,7 @@
 namespace upsample {
 namespace {
 
-// Float32 coordinates are exact for every pixel index below 2^24.
+// Coordinates are ratios of integers below 2^53, exact in float64, for lengths below 2^24.
 constexpr int64_t kMaxSpatialLength = int64_t(1) << 24;
 
 Status invalid(const std::string& what) {
@@ -194,14 +194,9 @@ Status resize(const TensorView& input, const TensorView& output, const ResizeOpt
                                  : internal::value_type(input.dtype);
   internal::HalideBuffer in(in_view, type);
   internal::HalideBuffer out(out_view, type);
-  // The coordinate scale is output/input in float32, as ONNX Runtime computes it, unless given.
-  const float scale_x =
-      options.scale_w != 0.0 ? float(options.scale_w) : float(out_w) / float(in_w);
-  const float scale_y =
-      options.scale_h != 0.0 ? float(options.scale_h) : float(out_h) / float(in_h);
   return internal::call_kernel(op, [&] {
     return kernel(in.get(), int32_t(out_w), int32_t(out_h), int(options.coordinate_mode),
-                  int(options.nearest_mode), scale_x, scale_y, options.cubic_a,
+                  int(options.nearest_mode), options.scale_w, options.scale_h, options.cubic_a,
                   options.exclude_outside, out.get());
   });
 }

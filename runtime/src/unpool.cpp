@@ -56,8 +56,9 @@ Status unpool(const TensorView& input, const TensorView& output, const UnpoolOpt
   const int64_t expected_w = input.shape[kW] * options.factor_w;
   if (output.shape[kH] != expected_h || output.shape[kW] != expected_w) {
     return Status(StatusCode::kInvalidArgument,
-                  std::string(op) + ": output is " + std::to_string(output.shape[kH]) + "x" +
-                      std::to_string(output.shape[kW]) + " (HxW) but input " +
+                  std::string(op) + ": output shape mismatch: output is " +
+                      std::to_string(output.shape[kH]) + "x" + std::to_string(output.shape[kW]) +
+                      " (HxW) but input " +
                       std::to_string(input.shape[kH]) + "x" + std::to_string(input.shape[kW]) +
                       " times factors " + std::to_string(options.factor_h) + "," +
                       std::to_string(options.factor_w) + " is " + std::to_string(expected_h) + "x" +

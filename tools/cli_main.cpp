@@ -1,0 +1,228 @@
+// The `upsample` command-line program: resizes or unpools a .npy or PNG file with the library.
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <cstdio>
+#include <iostream>
+#include <new>
+#include <optional>
+#include <string>
+
+#include "cli_args.h"
+#include "error.h"
+#include "host_tensor.h"
+#include "png_io.h"
+#include "tensor_file.h"
+#include "upsample/upsample.h"
+
+namespace upsample_tools {
+namespace {
+
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+// Option values as typed; they are checked after parsing so that every error has our wording.
+struct CommonArgs {
+  std::string input;
+  std::string output;
+  std::string layout = "nchw";
+};
+
+struct ResizeArgs {
+  CommonArgs files;
+  std::string method;
+  std::string size;
+  std::string scale;
+  std::string coord = "half_pixel";
+  std::string nearest_mode = "round_prefer_floor";
+  std::string cubic_a = "-0.75";
+  bool exclude_outside = false;
+};
+
+struct UnpoolArgs {
+  CommonArgs files;
+  std::string mode;
+  std::string factor;
+};
+
+int report(const std::string& message, int exit_code) {
+  std::string line = message;
+  for (char& ch : line) ch = ch == '\n' || ch == '\r' ? ' ' : ch;
+  std::cerr << "upsample: error: " << line << std::endl;
+  return exit_code;
+}
+
+void check(const upsample::Status& status) {
+  if (!status.ok()) throw Error(status.message());
+}
+
+void add_file_arguments(CLI::App* command, CommonArgs* files) {
+  command->add_option("IN", files->input, "input file: .npy (4-D array) or .png")
+      ->required()
+      ->type_name("FILE");
+  command->add_option("OUT", files->output, "output file: .npy, or .png for uint8 images")
+      ->required()
+      ->type_name("FILE");
+}
+
+void add_layout_option(CLI::App* command, CommonArgs* files) {
+  command
+      ->add_option("--layout", files->layout,
+                   "axis order of a .npy array: nchw (default) or nhwc; PNG images are always "
+                   "1 x H x W x C (nhwc)")
+      ->type_name("LAYOUT");
+}
+
+int64_t checked_product(int64_t a, int64_t b) {
+  int64_t product = 0;
+  if (__builtin_mul_overflow(a, b, &product)) throw Error("the output is too large");
+  return product;
+}
+
+// Reads IN after the cheap checks of OUT, so a bad invocation touches no file.
+HostTensor read_input(const CommonArgs& files) {
+  const upsample::Layout layout = parse_layout(files.layout);
+  const std::optional<FileFormat> format = output_format(files.output);
+  if (!format) {
+    throw UsageError("cannot tell the format of '" + files.output + "': use .npy or .png");
+  }
+  HostTensor input = read_tensor_file(files.input, layout);
+  for (int64_t extent : input.shape) {
+    if (extent == 0) throw Error("'" + files.input + "' holds an empty array");
+  }
+  // The output has the input's dtype, N and C: refuse a PNG that cannot be written before working.
+  if (*format == FileFormat::kPng) require_png_compatible(input.dtype, input.n(), input.c());
+  return input;
+}
+
+void run_resize(const ResizeArgs& args, bool has_size, bool has_scale) {
+  upsample::ResizeOptions options;
+  options.method = parse_resize_method(args.method);
+  options.coordinate_mode = parse_coordinate_mode(args.coord);
+  options.nearest_mode = parse_nearest_mode(args.nearest_mode);
+  options.cubic_a = parse_cubic_a(args.cubic_a);
+  options.exclude_outside = args.exclude_outside;
+  if (has_size == has_scale) throw UsageError("give exactly one of --size and --scale");
+  AxisPair<int64_t> size{};
+  AxisPair<double> scale{};
+  if (has_size) size = parse_size(args.size);
+  if (has_scale) scale = parse_scale(args.scale);
+
+  const HostTensor input = read_input(args.files);
+  if (has_scale) {
+    // The coordinates use S itself, as PyTorch's scale_factor and ONNX's scales do.
+    check(upsample::resize_output_length(input.h(), scale.h, &size.h));
+    check(upsample::resize_output_length(input.w(), scale.w, &size.w));
+    options.scale_h = scale.h;
+    options.scale_w = scale.w;
+  }
+  HostTensor output =
+      HostTensor::allocate(input.dtype, input.layout, input.n(), input.c(), size.h, size.w);
+  check(upsample::resize(input.input_view(), output.view(), options));
+  write_tensor_file(args.files.output, output);
+}
+
+void run_unpool(const UnpoolArgs& args) {
+  upsample::UnpoolOptions options;
+  options.mode = parse_unpool_mode(args.mode);
+  const AxisPair<int> factor = parse_factor(args.factor);
+  options.factor_h = factor.h;
+  options.factor_w = factor.w;
+
+  const HostTensor input = read_input(args.files);
+  HostTensor output = HostTensor::allocate(input.dtype, input.layout, input.n(), input.c(),
+                                           checked_product(input.h(), factor.h),
+                                           checked_product(input.w(), factor.w));
+  check(upsample::unpool(input.input_view(), output.view(), options));
+  write_tensor_file(args.files.output, output);
+}
+
+int run(int argc, char** argv) {
+  CLI::App app{"Upsamples a 4-D tensor (.npy) or an image (.png) with the upsample library.",
+               "upsample"};
+  app.require_subcommand(1);
+  app.footer(
+      "Files: .npy arrays of dtype float32 (<f4), uint8 (|u1), uint16 (<u2) or float16 (<f2);\n"
+      "PNG images (gray, gray+alpha, RGB, RGBA; read as uint8). The output has the input's dtype.\n"
+      "Exit status: 0 on success, 2 for a bad invocation, 1 for any other error.");
+
+  ResizeArgs resize_args;
+  CLI::App* resize = app.add_subcommand(
+      "resize", "Resize by nearest, bilinear or bicubic interpolation (ONNX Resize semantics).");
+  add_file_arguments(resize, &resize_args.files);
+  resize->add_option("--method", resize_args.method, "interpolation: " + resize_method_choices())
+      ->required()
+      ->type_name("METHOD");
+  CLI::Option* size =
+      resize->add_option("--size", resize_args.size, "output size H,W")->type_name("H,W");
+  CLI::Option* scale =
+      resize
+          ->add_option("--scale", resize_args.scale,
+                       "scale factor: output = floor(input * S), and the coordinates use S")
+          ->type_name("S|SH,SW");
+  resize
+      ->add_option("--coord", resize_args.coord,
+                   "coordinate transform (default half_pixel): " + coordinate_mode_choices() +
+                       " ('-' for '_' is fine)")
+      ->type_name("MODE");
+  resize
+      ->add_option("--nearest-mode", resize_args.nearest_mode,
+                   "rounding of nearest (default round_prefer_floor): " + nearest_mode_choices())
+      ->type_name("MODE");
+  resize->add_option("--cubic-a", resize_args.cubic_a, "bicubic coefficient a (default -0.75)")
+      ->type_name("A");
+  resize->add_flag("--exclude-outside", resize_args.exclude_outside,
+                   "bicubic: drop taps outside the input and renormalise the weights");
+  add_layout_option(resize, &resize_args.files);
+
+  UnpoolArgs unpool_args;
+  CLI::App* unpool =
+      app.add_subcommand("unpool", "Unpool by an integer factor: each pixel becomes a block.");
+  add_file_arguments(unpool, &unpool_args.files);
+  unpool->add_option("--mode", unpool_args.mode, "what fills a block: " + unpool_mode_choices())
+      ->required()
+      ->type_name("MODE");
+  unpool->add_option("--factor", unpool_args.factor, "integer factor per axis")
+      ->required()
+      ->type_name("K|KH,KW");
+  add_layout_option(unpool, &unpool_args.files);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    // Help for the whole program lists every command's options too.
+    if (app.get_subcommands().empty()) {
+      std::cout << app.help("", CLI::AppFormatMode::All);
+      return 0;
+    }
+    return app.exit(help);
+  } catch (const CLI::ParseError& error) {
+    if (app.get_subcommands().empty() && argc > 1 && argv[1][0] != '-') {
+      return report("unknown command '" + std::string(argv[1]) + "' (expected resize or unpool)",
+                    kExitUsage);
+    }
+    return report(error.what(), kExitUsage);
+  }
+
+  try {
+    if (resize->parsed()) {
+      run_resize(resize_args, size->count() > 0, scale->count() > 0);
+    } else {
+      run_unpool(unpool_args);
+    }
+  } catch (const UsageError& error) {
+    return report(error.what(), kExitUsage);
+  } catch (const std::bad_alloc&) {
+    return report("out of memory", kExitFailure);
+  } catch (const std::exception& error) {
+    return report(error.what(), kExitFailure);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace upsample_tools
+
+int main(int argc, char** argv) {
+  return upsample_tools::run(argc, argv);
+}

@@ -1,0 +1,443 @@
+// Tests of the built `upsample` program: results against hand-computed values, PNG round trips,
+// help text, and every kind of bad invocation and bad input.
+#include <catch2/catch.hpp>
+
+#include "npy_io.h"
+#include "png_io.h"
+#include "test_util.h"
+
+using upsample::DType;
+using upsample::Layout;
+using upsample_tools::HostTensor;
+using upsample_tools::read_npy;
+using namespace test_util;
+
+namespace {
+
+std::vector<int64_t> shape_of(const HostTensor& tensor) {
+  return std::vector<int64_t>(tensor.shape, tensor.shape + 4);
+}
+
+// Runs the program and requires success with nothing on stderr.
+void run_ok(const std::vector<std::string>& args, const TempDir& dir) {
+  const RunResult result = run_cli(args, dir);
+  INFO("stderr: " << result.err);
+  REQUIRE(result.exit_code == 0);
+  REQUIRE(result.err.empty());
+}
+
+void check_close(const std::vector<float>& actual, const std::vector<float>& expected) {
+  REQUIRE(actual.size() == expected.size());
+  for (size_t i = 0; i < actual.size(); ++i) {
+    INFO("element " << i);
+    CHECK(actual[i] == Approx(expected[i]).margin(1e-4));
+  }
+}
+
+// A small RGB image with distinct pixels, written as in.png.
+HostTensor write_rgb_png(const std::string& path, int height, int width) {
+  HostTensor image = HostTensor::allocate(DType::kUInt8, Layout::kNHWC, 1, 3, height, width);
+  for (size_t i = 0; i < image.bytes.size(); ++i) image.bytes[i] = static_cast<uint8_t>(7 * i + 3);
+  upsample_tools::write_png(path, image);
+  return image;
+}
+
+}  // namespace
+
+TEST_CASE("program: nearest 2x of a known 2x2 array", "[program]") {
+  TempDir dir;
+  write_bytes(dir.path("in.npy"), float_npy({1, 1, 2, 2}, {1, 2, 3, 4}));
+  run_ok({"resize", dir.path("in.npy"), dir.path("out.npy"), "--method", "nearest", "--scale", "2"},
+         dir);
+  const HostTensor out = read_npy(dir.path("out.npy"), Layout::kNCHW);
+  CHECK(shape_of(out) == std::vector<int64_t>{1, 1, 4, 4});
+  CHECK(float_values(out) == std::vector<float>{1, 1, 2, 2,  //
+                                                1, 1, 2, 2,  //
+                                                3, 3, 4, 4,  //
+                                                3, 3, 4, 4});
+  // --size gives the same result for an integer scale.
+  run_ok(
+      {"resize", dir.path("in.npy"), dir.path("size.npy"), "--method", "nearest", "--size", "4,4"},
+      dir);
+  CHECK(read_bytes(dir.path("size.npy")) == read_bytes(dir.path("out.npy")));
+}
+
+TEST_CASE("program: bilinear align_corners of [60, 100] to 5", "[program]") {
+  TempDir dir;
+  write_bytes(dir.path("f.npy"), float_npy({1, 1, 1, 2}, {60, 100}));
+  run_ok({"resize", dir.path("f.npy"), dir.path("f_out.npy"), "--method", "bilinear", "--size",
+          "1,5", "--coord", "align_corners"},
+         dir);
+  check_close(float_values(read_npy(dir.path("f_out.npy"), Layout::kNCHW)), {60, 70, 80, 90, 100});
+
+  write_bytes(dir.path("u.npy"), uint8_npy({1, 1, 1, 2}, {60, 100}));
+  run_ok({"resize", dir.path("u.npy"), dir.path("u_out.npy"), "--method", "bilinear", "--size",
+          "1,5", "--coord", "align-corners"},
+         dir);
+  const HostTensor u = read_npy(dir.path("u_out.npy"), Layout::kNCHW);
+  CHECK(u.dtype == DType::kUInt8);  // output dtype follows the input
+  CHECK(uint8_values(u) == std::vector<uint8_t>{60, 70, 80, 90, 100});
+
+  // uint16 values, and float16 bit patterns (60 = 0x5380, 70 = 0x5460, ..., 100 = 0x5640).
+  const std::pair<const char*, std::vector<uint16_t>> cases[] = {{"<u2", {600, 1000}},
+                                                                 {"<f2", {0x5380, 0x5640}}};
+  const std::vector<uint16_t> expected[] = {{600, 700, 800, 900, 1000},
+                                            {0x5380, 0x5460, 0x5500, 0x55a0, 0x5640}};
+  for (int i = 0; i < 2; ++i) {
+    INFO(cases[i].first);
+    write_bytes(dir.path("h.npy"),
+                npy_file(npy_dict(cases[i].first, {1, 1, 1, 2}), raw_bytes(cases[i].second)));
+    run_ok({"resize", dir.path("h.npy"), dir.path("h_out.npy"), "--method", "bilinear", "--size",
+            "1,5", "--coord", "align_corners"},
+           dir);
+    const std::string bytes = read_bytes(dir.path("h_out.npy"));
+    CHECK(bytes.find(std::string("'descr': '") + cases[i].first + "'") != std::string::npos);
+    CHECK(bytes.substr(bytes.size() - 10) == raw_bytes(expected[i]));
+  }
+}
+
+TEST_CASE("program: --scale makes the coordinates use S, --size the size ratio", "[program]") {
+  TempDir dir;
+  write_bytes(dir.path("in.npy"), float_npy({1, 1, 1, 3}, {10, 20, 30}));
+  // asymmetric: x_in = x / scale. With S = 1.5: 0, 2/3, 4/3, 2. With 4/3: 0, 0.75, 1.5, 2.25.
+  run_ok({"resize", dir.path("in.npy"), dir.path("scale.npy"), "--method", "bilinear", "--scale",
+          "1,1.5", "--coord", "asymmetric"},
+         dir);
+  check_close(float_values(read_npy(dir.path("scale.npy"), Layout::kNCHW)),
+              {10, 10 + 20.0f / 3, 10 + 40.0f / 3, 30});
+  run_ok({"resize", dir.path("in.npy"), dir.path("size.npy"), "--method", "bilinear", "--size",
+          "1,4", "--coord", "asymmetric"},
+         dir);
+  check_close(float_values(read_npy(dir.path("size.npy"), Layout::kNCHW)), {10, 17.5, 25, 30});
+}
+
+TEST_CASE("program: --scale SH,SW gives floor(in * S) per axis", "[program]") {
+  TempDir dir;
+  write_bytes(dir.path("in.npy"), float_npy({2, 1, 3, 5}, std::vector<float>(30, 1.0f)));
+  run_ok({"resize", dir.path("in.npy"), dir.path("out.npy"), "--method", "bilinear", "--scale",
+          "1.5,2.5"},
+         dir);
+  const HostTensor out = read_npy(dir.path("out.npy"), Layout::kNCHW);
+  CHECK(shape_of(out) == std::vector<int64_t>{2, 1, 4, 12});
+  check_close(float_values(out), std::vector<float>(2 * 4 * 12, 1.0f));
+}
+
+TEST_CASE("program: bicubic keeps a constant image constant", "[program]") {
+  TempDir dir;
+  write_bytes(dir.path("in.npy"), float_npy({1, 2, 3, 3}, std::vector<float>(18, 7.0f)));
+  for (const char* extra : {"--cubic-a=-0.5", "--exclude-outside"}) {
+    INFO(extra);
+    run_ok({"resize", dir.path("in.npy"), dir.path("out.npy"), "--method", "bicubic", "--size",
+            "5,7", extra},
+           dir);
+    const HostTensor out = read_npy(dir.path("out.npy"), Layout::kNCHW);
+    CHECK(shape_of(out) == std::vector<int64_t>{1, 2, 5, 7});
+    check_close(float_values(out), std::vector<float>(70, 7.0f));
+  }
+}
+
+TEST_CASE("program: nearest modes pick different neighbours", "[program]") {
+  TempDir dir;
+  write_bytes(dir.path("in.npy"), float_npy({1, 1, 1, 2}, {1, 2}));
+  // asymmetric 4x: x_in = x / 4 = 0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75.
+  const std::pair<const char*, std::vector<float>> cases[] = {
+      {"floor", {1, 1, 1, 1, 2, 2, 2, 2}},
+      {"ceil", {1, 2, 2, 2, 2, 2, 2, 2}},
+      {"round_prefer_floor", {1, 1, 1, 2, 2, 2, 2, 2}},
+      {"round-prefer-ceil", {1, 1, 2, 2, 2, 2, 2, 2}},
+  };
+  for (const auto& [mode, expected] : cases) {
+    INFO(mode);
+    run_ok({"resize", dir.path("in.npy"), dir.path("out.npy"), "--method", "nearest", "--scale",
+            "1,4", "--coord", "asymmetric", "--nearest-mode", mode},
+           dir);
+    CHECK(float_values(read_npy(dir.path("out.npy"), Layout::kNCHW)) == expected);
+  }
+}
+
+TEST_CASE("program: --layout nhwc resizes H and W of an N,H,W,C array", "[program]") {
+  TempDir dir;
+  auto value = [](int h, int w, int c) { return static_cast<float>(100 * h + 10 * w + c); };
+  std::vector<float> values;
+  for (int h = 0; h < 2; ++h) {
+    for (int w = 0; w < 2; ++w) {
+      for (int c = 0; c < 3; ++c) values.push_back(value(h, w, c));
+    }
+  }
+  write_bytes(dir.path("in.npy"), float_npy({1, 2, 2, 3}, values));
+  run_ok({"resize", dir.path("in.npy"), dir.path("out.npy"), "--method", "nearest", "--scale", "2",
+          "--layout", "nhwc"},
+         dir);
+  CHECK(read_bytes(dir.path("out.npy")).find("'shape': (1, 4, 4, 3)") != std::string::npos);
+  const HostTensor out = read_npy(dir.path("out.npy"), Layout::kNHWC);
+  const std::vector<float> got = float_values(out);
+  for (int h = 0; h < 4; ++h) {
+    for (int w = 0; w < 4; ++w) {
+      for (int c = 0; c < 3; ++c) {
+        CHECK(got[out.index(0, c, h, w)] == value(h / 2, w / 2, c));
+      }
+    }
+  }
+}
+
+TEST_CASE("program: unpool nearest and bed of nails", "[program]") {
+  TempDir dir;
+  write_bytes(dir.path("in.npy"), uint8_npy({1, 1, 2, 2}, {1, 2, 3, 4}));
+  run_ok(
+      {"unpool", dir.path("in.npy"), dir.path("nearest.npy"), "--mode", "nearest", "--factor", "2"},
+      dir);
+  CHECK(uint8_values(read_npy(dir.path("nearest.npy"), Layout::kNCHW)) ==
+        std::vector<uint8_t>{1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4});
+  run_ok({"unpool", dir.path("in.npy"), dir.path("nails.npy"), "--mode", "bed-of-nails", "--factor",
+          "2,3"},
+         dir);
+  const HostTensor nails = read_npy(dir.path("nails.npy"), Layout::kNCHW);
+  CHECK(shape_of(nails) == std::vector<int64_t>{1, 1, 4, 6});
+  CHECK(uint8_values(nails) == std::vector<uint8_t>{1, 0, 0, 2, 0, 0,  //
+                                                    0, 0, 0, 0, 0, 0,  //
+                                                    3, 0, 0, 4, 0, 0,  //
+                                                    0, 0, 0, 0, 0, 0});
+}
+
+TEST_CASE("program: PNG in, PNG out", "[program]") {
+  TempDir dir;
+  const HostTensor image = write_rgb_png(dir.path("in.png"), 2, 3);
+  run_ok({"resize", dir.path("in.png"), dir.path("out.png"), "--method", "nearest", "--scale", "2"},
+         dir);
+  const HostTensor out = upsample_tools::read_png(dir.path("out.png"));
+  REQUIRE(shape_of(out) == std::vector<int64_t>{1, 3, 4, 6});
+  for (int y = 0; y < 4; ++y) {
+    for (int x = 0; x < 6; ++x) {
+      for (int c = 0; c < 3; ++c) {
+        CHECK(out.bytes[out.index(0, c, y, x)] == image.bytes[image.index(0, c, y / 2, x / 2)]);
+      }
+    }
+  }
+  // Unpooling by 1 copies the image exactly.
+  run_ok({"unpool", dir.path("in.png"), dir.path("same.png"), "--mode", "nearest", "--factor", "1"},
+         dir);
+  CHECK(upsample_tools::read_png(dir.path("same.png")).bytes == image.bytes);
+}
+
+TEST_CASE("program: PNG to .npy and planar .npy to PNG", "[program]") {
+  TempDir dir;
+  const HostTensor image = write_rgb_png(dir.path("in.png"), 2, 3);
+  run_ok({"unpool", dir.path("in.png"), dir.path("out.npy"), "--mode", "nearest", "--factor", "1"},
+         dir);
+  const std::string npy = read_bytes(dir.path("out.npy"));
+  CHECK(npy.find("'descr': '|u1', 'fortran_order': False, 'shape': (1, 2, 3, 3)") !=
+        std::string::npos);
+  CHECK(read_npy(dir.path("out.npy"), Layout::kNHWC).bytes == image.bytes);
+
+  // A planar uint8 NCHW array (C = 3) becomes an RGB PNG.
+  std::vector<uint8_t> planar(18);
+  for (int c = 0; c < 3; ++c) {
+    for (int i = 0; i < 6; ++i) planar[c * 6 + i] = image.bytes[i * 3 + c];
+  }
+  write_bytes(dir.path("planar.npy"), uint8_npy({1, 3, 2, 3}, planar));
+  run_ok({"unpool", dir.path("planar.npy"), dir.path("planar.png"), "--mode", "nearest", "--factor",
+          "1"},
+         dir);
+  CHECK(upsample_tools::read_png(dir.path("planar.png")).bytes == image.bytes);
+}
+
+TEST_CASE("program: the bundled test chart upsamples", "[program]") {
+  TempDir dir;
+  const HostTensor chart = upsample_tools::read_png(UPSAMPLE_TEST_CHART);
+  run_ok(
+      {"resize", UPSAMPLE_TEST_CHART, dir.path("chart.png"), "--method", "bicubic", "--scale", "2"},
+      dir);
+  const HostTensor out = upsample_tools::read_png(dir.path("chart.png"));
+  CHECK(shape_of(out) == std::vector<int64_t>{1, chart.c(), 2 * chart.h(), 2 * chart.w()});
+}
+
+TEST_CASE("program: --help lists the commands, options and names", "[program]") {
+  TempDir dir;
+  const RunResult top = run_cli({"--help"}, dir);
+  CHECK(top.exit_code == 0);
+  for (const char* word : {"resize",
+                           "unpool",
+                           "--method",
+                           "--size",
+                           "--scale",
+                           "--coord",
+                           "--nearest-mode",
+                           "--cubic-a",
+                           "--exclude-outside",
+                           "--layout",
+                           "--mode",
+                           "--factor",
+                           "nearest",
+                           "bilinear",
+                           "bicubic",
+                           "half_pixel",
+                           "pytorch_half_pixel",
+                           "align_corners",
+                           "asymmetric",
+                           "half_pixel_symmetric",
+                           "round_prefer_floor",
+                           "round_prefer_ceil",
+                           "floor",
+                           "ceil",
+                           "bed-of-nails",
+                           "nchw",
+                           "nhwc"}) {
+    INFO(word);
+    CHECK(top.out.find(word) != std::string::npos);
+  }
+  const RunResult resize = run_cli({"resize", "--help"}, dir);
+  CHECK(resize.exit_code == 0);
+  for (const char* word : {"--method", "--size", "--scale", "--coord", "--nearest-mode",
+                           "--cubic-a", "--exclude-outside", "--layout", "IN", "OUT"}) {
+    INFO(word);
+    CHECK(resize.out.find(word) != std::string::npos);
+  }
+}
+
+namespace {
+
+struct BadRun {
+  std::vector<std::string> args;  // "IN:x" and "OUT" are replaced by paths in the scratch dir
+  int exit_code;
+  const char* key;  // a word the message must contain
+};
+
+// Every case must fail with exactly one line "upsample: error: ...", create no OUT and leave no
+// temporary file behind.
+void check_bad_run(const BadRun& bad) {
+  TempDir dir;
+  write_bytes(dir.path("good.npy"), float_npy({1, 1, 2, 2}, {1, 2, 3, 4}));
+  write_bytes(dir.path("u8.npy"), uint8_npy({1, 1, 2, 2}, {1, 2, 3, 4}));
+  write_bytes(dir.path("batch.npy"), uint8_npy({2, 1, 1, 1}, {1, 2}));
+  write_bytes(dir.path("c5.npy"), uint8_npy({1, 5, 1, 1}, {1, 2, 3, 4, 5}));
+  const std::string good = read_bytes(dir.path("good.npy"));
+  write_bytes(dir.path("truncated.npy"), good.substr(0, good.size() - 2));
+  write_bytes(dir.path("trailing.npy"), good + "!!");
+  write_bytes(dir.path("corrupt.npy"), "\x89PNF this is not an image");
+  write_bytes(dir.path("int.npy"),
+              npy_file(npy_dict("<i4", {1, 1, 2, 2}), good.substr(good.size() - 16)));
+  write_bytes(dir.path("rank3.npy"), float_npy({1, 2, 2}, {1, 2, 3, 4}));
+  write_bytes(dir.path("fortran.npy"),
+              npy_file(npy_dict("<f4", {1, 1, 2, 2}, true), good.substr(good.size() - 16)));
+  write_bytes(dir.path("empty.npy"), float_npy({1, 0, 2, 2}, {}));
+  write_rgb_png(dir.path("good.png"), 4, 4);
+  const std::string png = read_bytes(dir.path("good.png"));
+  write_bytes(dir.path("truncated.png"), png.substr(0, png.size() / 2));
+
+  std::vector<std::string> args;
+  for (const std::string& arg : bad.args) {
+    if (arg == "OUT") {
+      args.push_back(dir.path("out.npy"));
+    } else if (arg == "OUT.png") {
+      args.push_back(dir.path("out.png"));
+    } else if (arg.rfind("IN:", 0) == 0) {
+      args.push_back(dir.path(arg.substr(3)));
+    } else {
+      args.push_back(arg);
+    }
+  }
+  const std::vector<std::string> before = dir.entries();
+  const RunResult result = run_cli(args, dir);
+  INFO("stderr: " << result.err);
+  CHECK(result.exit_code == bad.exit_code);
+  REQUIRE(result.err.size() > 18);
+  CHECK(result.err.rfind("upsample: error: ", 0) == 0);
+  CHECK(result.err.find('\n') == result.err.size() - 1);  // exactly one line
+  CHECK(result.err.find(bad.key) != std::string::npos);
+  CHECK(dir.entries() == before);  // no OUT, no temporary file
+}
+
+}  // namespace
+
+TEST_CASE("program: bad invocations exit 2 with one line and no output", "[program]") {
+  const std::vector<std::string> r = {"resize", "IN:good.npy", "OUT"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = r;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+  const BadRun cases[] = {
+      {{}, 2, "subcommand"},
+      {{"frobnicate", "a", "b"}, 2, "unknown command"},
+      {with({"--method", "nearest", "--scale", "2", "--bogus"}), 2, "--bogus"},
+      {{"resize", "IN:good.npy", "--method", "nearest", "--scale", "2"}, 2, "OUT"},
+      {with({"extra.npy", "--method", "nearest", "--scale", "2"}), 2, "extra.npy"},
+      {with({"--scale", "2"}), 2, "--method"},
+      {with({"--method", "nearest", "--scale"}), 2, "--scale"},
+      {with({"--method", "nearest", "--scale", "abc"}), 2, "scale"},
+      {with({"--method", "nearest", "--scale", "0"}), 2, "scale"},
+      {with({"--method", "nearest", "--scale=-2"}), 2, "scale"},
+      {with({"--method", "nearest", "--scale", "inf"}), 2, "scale"},
+      {with({"--method", "nearest", "--scale", "2,3,4"}), 2, "scale"},
+      {with({"--method", "nearest", "--scale", "2,"}), 2, "scale"},
+      {with({"--method", "nearest", "--size", "4"}), 2, "size"},
+      {with({"--method", "nearest", "--size", "4,x"}), 2, "size"},
+      {with({"--method", "nearest", "--size", "0,4"}), 2, "size"},
+      {with({"--method", "nearest", "--size", "4,2.5"}), 2, "integer"},
+      {with({"--method", "nearest", "--size", "4,99999999999"}), 2, "size"},
+      {with({"--method", "bicubic", "--size", "4,4", "--cubic-a", "soft"}), 2, "cubic-a"},
+      {with({"--method", "nearest", "--size", "4,4", "--scale", "2"}), 2, "exactly one"},
+      {with({"--method", "nearest"}), 2, "exactly one"},
+      {with({"--method", "lanczos", "--scale", "2"}), 2, "method"},
+      {with({"--method", "nearest", "--scale", "2", "--coord", "centre"}), 2, "coordinate mode"},
+      {with({"--method", "nearest", "--scale", "2", "--nearest-mode", "up"}), 2, "nearest mode"},
+      {with({"--method", "nearest", "--scale", "2", "--layout", "hwc"}), 2, "layout"},
+      {{"resize", "IN:good.npy", "out.jpg", "--method", "nearest", "--scale", "2"}, 2, "format"},
+      {{"unpool", "IN:good.npy", "OUT", "--mode", "max", "--factor", "2"}, 2, "unpool mode"},
+      {{"unpool", "IN:good.npy", "OUT", "--mode", "nearest", "--factor", "0"}, 2, "factor"},
+      {{"unpool", "IN:good.npy", "OUT", "--mode", "nearest", "--factor", "-2"}, 2, "factor"},
+      {{"unpool", "IN:good.npy", "OUT", "--mode", "nearest", "--factor", "1.5"}, 2, "integer"},
+      {{"unpool", "IN:good.npy", "OUT", "--mode", "nearest", "--factor", "2,x"}, 2, "factor"},
+      {{"unpool", "IN:good.npy", "OUT", "--mode", "nearest"}, 2, "--factor"},
+      {{"unpool", "IN:good.npy", "OUT", "--factor", "2"}, 2, "--mode"},
+  };
+  for (const BadRun& bad : cases) {
+    std::string joined;
+    for (const std::string& arg : bad.args) joined += arg + " ";
+    INFO("upsample " << joined);
+    check_bad_run(bad);
+  }
+}
+
+TEST_CASE("program: bad inputs exit 1 with one line and no output", "[program]") {
+  auto resize = [](const char* input, const char* output) {
+    return std::vector<std::string>{
+        "resize", std::string("IN:") + input, output, "--method", "nearest", "--scale", "2"};
+  };
+  const BadRun cases[] = {
+      {resize("missing.npy", "OUT"), 1, "cannot open"},
+      {resize("", "OUT"), 1, "not a regular file"},  // the scratch directory itself
+      {resize("corrupt.npy", "OUT"), 1, "unrecognised"},
+      {resize("truncated.npy", "OUT"), 1, "truncated"},
+      {resize("trailing.npy", "OUT"), 1, "trailing"},
+      {resize("int.npy", "OUT"), 1, "dtype"},
+      {resize("rank3.npy", "OUT"), 1, "4-D"},
+      {resize("fortran.npy", "OUT"), 1, "fortran_order"},
+      {resize("empty.npy", "OUT"), 1, "empty"},
+      {resize("truncated.png", "OUT"), 1, "PNG"},
+      {resize("good.npy", "OUT.png"), 1, "uint8"},
+      {resize("batch.npy", "OUT.png"), 1, "N == 1"},
+      {resize("c5.npy", "OUT.png"), 1, "C in 1..4"},
+      {resize("good.npy", "IN:no-such-dir/out.npy"), 1, "cannot create"},
+      // A valid request the library refuses: floor(2 * 0.0001) = 0 output rows.
+      {{"resize", "IN:good.npy", "OUT", "--method", "nearest", "--scale", "0.0001"}, 1, ""},
+  };
+  for (const BadRun& bad : cases) {
+    std::string joined;
+    for (const std::string& arg : bad.args) joined += arg + " ";
+    INFO("upsample " << joined);
+    check_bad_run(bad);
+  }
+}
+
+TEST_CASE("program: a failed run leaves an existing OUT untouched", "[program]") {
+  TempDir dir;
+  write_bytes(dir.path("bad.npy"), "\x93NUMPY garbage");
+  write_bytes(dir.path("out.npy"), "previous contents");
+  const RunResult result = run_cli(
+      {"resize", dir.path("bad.npy"), dir.path("out.npy"), "--method", "nearest", "--scale", "2"},
+      dir);
+  CHECK(result.exit_code == 1);
+  CHECK(read_bytes(dir.path("out.npy")) == "previous contents");
+  CHECK(dir.entries() == std::vector<std::string>{"bad.npy", "out.npy"});
+}
