@@ -19,10 +19,10 @@ function(upsample_add_halide_runtime NAME)
 endfunction()
 
 # One operator variant: function upsample_<NAME> in library upsample_<NAME>, for every target of
-# UPSAMPLE_HALIDE_TARGETS, appended to UPSAMPLE_OPERATOR_LIBRARIES. Tunables from schedules/tuned/
-# can be added to PARAMS by the caller.
+# UPSAMPLE_HALIDE_TARGETS. It is appended to UPSAMPLE_OPERATOR_LIBRARIES, and its dispatch KEY
+# ("name, phases, type, layout") to UPSAMPLE_<GENERATOR>_KERNELS.
 function(upsample_add_variant NAME)
-  cmake_parse_arguments(ARG "" "GENERATOR" "PARAMS" ${ARGN})
+  cmake_parse_arguments(ARG "" "GENERATOR;KEY" "PARAMS" ${ARGN})
   add_halide_library(upsample_${NAME}
                      FROM upsample_generators
                      GENERATOR ${ARG_GENERATOR}
@@ -30,5 +30,8 @@ function(upsample_add_variant NAME)
                      TARGETS ${UPSAMPLE_HALIDE_TARGETS}
                      USE_RUNTIME upsample_halide_runtime
                      PARAMS ${ARG_PARAMS})
+  string(TOUPPER ${ARG_GENERATOR} kind)
   set(UPSAMPLE_OPERATOR_LIBRARIES ${UPSAMPLE_OPERATOR_LIBRARIES} upsample_${NAME} PARENT_SCOPE)
+  set(UPSAMPLE_${kind}_KERNELS ${UPSAMPLE_${kind}_KERNELS} "${ARG_KEY}, upsample_${NAME}"
+      PARENT_SCOPE)
 endfunction()

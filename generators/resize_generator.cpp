@@ -3,7 +3,8 @@
 //
 // Buffers are (x, y, c, n) = (W, H, C, N); the layout parameter says which of x or c has unit
 // stride. Interpolation is separable: `vertical` interpolates input rows at input width for each
-// output row, then the output interpolates along x from that row, so no 2-D gather is needed.
+// output row, then the output interpolates along x from that row, so no 2-D gather is needed. The
+// taps of each output row and column come from small tables computed once per call.
 #include "Halide.h"
 #include "common/coordinates.h"
 #include "common/interpolation.h"
@@ -23,6 +24,11 @@ class Resize : public Halide::Generator<Resize> {
       {{"nearest", Method::kNearest}, {"linear", Method::kLinear}, {"cubic", Method::kCubic}}};
   GeneratorParam<schedules::Layout> layout{"layout", schedules::Layout::kPlanar,
                                            schedules::kLayoutNames};
+  // 0: any output width. k > 0: the output is exactly k times the input along x and the coordinate
+  // mode makes the taps periodic (every mode but align_corners, without exclude_outside), so
+  // output column k * i + p reads input columns i + offset(p, tap) with weights weight(p, tap):
+  // the horizontal pass needs no gathers. The runtime picks these variants only where that holds.
+  GeneratorParam<int> phases{"phases", 0};
   GeneratorParam<int> vector_lanes{"vector_lanes", 0};
   GeneratorParam<int> rows_per_task{"rows_per_task", 8};
 
@@ -41,43 +47,42 @@ class Resize : public Halide::Generator<Resize> {
 
   void generate() {
     const Method m = method;
-    const int taps = tap_count(m);
     Expr in_w = input.dim(0).extent(), in_h = input.dim(1).extent();
-    Expr out_w = output_width, out_h = output_height;
     InterpolationParams params{coordinate_mode, nearest_mode, cubic_a, exclude_outside};
 
-    // Along x: a table per output column, computed once and reused by every row.
-    AxisTaps tx = axis_taps(m, x, scale_x, in_w, out_w, params);
-    x_index(x, tap) = Halide::clamp(tx.first + tap, 0, in_w - 1);
-    // Along y: plain expressions of the output row, so bounds inference sees which rows are read.
-    AxisTaps ty = axis_taps(m, y, scale_y, in_h, out_h, params);
-    auto row = [&](int k) { return Halide::clamp(ty.first + k, 0, in_h - 1); };
-    // The table holds clamped indices; promising so lets bounds inference see a bounded read.
-    auto column = [&](int k) { return Halide::unsafe_promise_clamped(x_index(x, k), 0, in_w - 1); };
+    define_tables(m, y, scale_y, in_h, output_height, params, y_index, y_weight);
+    auto row = [&](int k) { return Halide::unsafe_promise_clamped(y_index(y, k), 0, in_h - 1); };
 
     if (m == Method::kNearest) {
       // A copy: no arithmetic on the values, so any element type (and NaN payloads) pass intact.
-      output(x, y, c, n) = input(column(0), row(0), c, n);
+      define_tables(m, x, scale_x, in_w, output_width, params, x_index, x_weight);
+      output(x, y, c, n) = input(column(0, in_w), row(0), c, n);
     } else {
-      Expr w = tx.weight[0];
-      for (int k = 1; k < taps; k++) w = Halide::select(tap == k, tx.weight[k], w);
-      x_weight(x, tap) = w;
-
       Expr v = 0.0f;
-      for (int k = 0; k < taps; k++) {
-        v += ty.weight[k] * Halide::cast<float>(input(x, row(k), c, n));
+      for (int k = 0; k < tap_count(m); k++) {
+        v += y_weight(y, k) * Halide::cast<float>(input(x, row(k), c, n));
       }
-      vertical(x, y, c, n) = Halide::strict_float(v);
-      Expr h = 0.0f;
-      for (int k = 0; k < taps; k++) h += x_weight(x, k) * vertical(column(k), y, c, n);
-      output(x, y, c, n) = to_output_type(Halide::strict_float(h), output.type());
+      vertical(x, y, c, n) = v;
+      Expr h = phases > 0 ? phased_horizontal(m, in_w, params) : tabled_horizontal(m, in_w, params);
+      resized(x, y, c, n) = to_output_type(h, output.type());
+      output(x, y, c, n) = resized(x, y, c, n);
     }
 
     output.dim(0).set_extent(output_width);
     output.dim(1).set_extent(output_height);
 
-    schedules::ResizeFuncs funcs{output, vertical, x_index, x_weight, input, output,
-                                 x,      y,        c,       n,        tap,   taps};
+    schedules::ResizeFuncs funcs;
+    funcs.output = output;
+    funcs.vertical = vertical;
+    funcs.padded = padded;
+    funcs.resized = resized;
+    funcs.tables = {x_index, x_weight, y_index, y_weight, phase_offset, phase_weight};
+    funcs.input = input;
+    funcs.output_param = output;
+    funcs.x = x;
+    funcs.y = y;
+    funcs.c = c;
+    funcs.n = n;
     schedules::ResizeTunables tunables;
     tunables.layout = layout;
     tunables.vector_lanes = vector_lanes;
@@ -88,7 +93,67 @@ class Resize : public Halide::Generator<Resize> {
 
  private:
   Halide::Var x{"x"}, y{"y"}, c{"c"}, n{"n"}, tap{"tap"};
-  Func x_index{"x_index"}, x_weight{"x_weight"}, vertical{"vertical"};
+  Func x_index{"x_index"}, x_weight{"x_weight"}, y_index{"y_index"}, y_weight{"y_weight"};
+  Func phase_offset{"phase_offset"}, phase_weight{"phase_weight"};
+  Func vertical{"vertical"}, padded{"padded"}, resized{"resized"};
+
+  // Weight `tap` of a table row as a Func of the tap index.
+  Expr weight_of_tap(const AxisTaps& taps) const {
+    Expr w = taps.weight[0];
+    for (size_t k = 1; k < taps.weight.size(); k++) {
+      w = Halide::select(tap == int(k), taps.weight[k], w);
+    }
+    return w;
+  }
+
+  // The taps of every output index along one axis: input indices (clamped to the input, which is
+  // edge replication) and weights.
+  void define_tables(Method m, const Halide::Var& v, const Expr& scale, const Expr& length_in,
+                     const Expr& length_out, const InterpolationParams& params, Func& index,
+                     Func& weight) {
+    AxisTaps taps = axis_taps(m, v, scale, length_in, length_out, params);
+    index(v, tap) = Halide::clamp(taps.first + tap, 0, length_in - 1);
+    if (m != Method::kNearest) weight(v, tap) = weight_of_tap(taps);
+  }
+
+  // The table holds clamped indices; promising so lets bounds inference see a bounded read.
+  Expr column(int k, const Expr& in_w) {
+    return Halide::unsafe_promise_clamped(x_index(x, k), 0, in_w - 1);
+  }
+
+  Expr tabled_horizontal(Method m, const Expr& in_w, const InterpolationParams& params) {
+    define_tables(m, x, scale_x, in_w, output_width, params, x_index, x_weight);
+    Expr h = 0.0f;
+    for (int k = 0; k < tap_count(m); k++) h += x_weight(x, k) * vertical(column(k, in_w), y, c, n);
+    return h;
+  }
+
+  // Along x with an integer factor k: one set of taps per phase, taken at a reference column far
+  // enough inside the input that none of its taps was clamped. `padded` extends the row two
+  // columns past each edge (edge replication), so each phase is a dense vector expression and
+  // Halide interleaves the k phases into the output.
+  Expr phased_horizontal(Method m, const Expr& in_w, const InterpolationParams& params) {
+    const int k = phases;
+    const int reference = 4;  // offsets lie in [-2, 2]: column 4's taps are never clamped
+    Halide::Var phase("phase");
+    AxisTaps taps = axis_taps(m, k * reference + phase, scale_x, in_w, output_width, params);
+    phase_offset(phase, tap) = taps.first + tap - reference;
+    phase_weight(phase, tap) = weight_of_tap(taps);
+    // The row extended by edge replication. One clamped read per element lets Halide split off
+    // the few edge columns and copy the rest with dense vectors.
+    padded(x, y, c, n) = vertical(Halide::clamp(Halide::likely(x), 0, in_w - 1), y, c, n);
+    auto sample = [&](int p) {
+      Expr h = 0.0f;
+      for (int t = 0; t < tap_count(m); t++) {
+        Expr column = Halide::unsafe_promise_clamped(x / k + phase_offset(p, t), -2, in_w + 2);
+        h += phase_weight(p, t) * padded(column, y, c, n);
+      }
+      return h;
+    };
+    Expr h = sample(k - 1);
+    for (int p = k - 2; p >= 0; p--) h = Halide::select(x % k == p, sample(p), h);
+    return h;
+  }
 
   // Integers: round to nearest, ties to even (Halide's round), then saturate.
   static Expr to_output_type(const Expr& v, const Halide::Type& type) {

@@ -5,20 +5,21 @@ namespace upsample::schedules {
 using Halide::Expr;
 
 void ImageGeometry::constrain_strides() const {
-  if (layout_ != Layout::kInterleaved) return;
+  const int channels = packed_channels(layout_);
   for (const Halide::OutputImageParam& buffer : {input_, output_}) {
-    buffer.dim(0).set_stride(Expr());
+    // The runtime's views start at 0. Knowing so lets Halide see the phase of x in each vector.
+    for (int d = 0; d < 4; d++) buffer.dim(d).set_min(0);
+    if (layout_ == Layout::kPlanar) continue;  // Halide's default: unit stride in x
     buffer.dim(2).set_stride(1);
+    if (channels == 0) {
+      buffer.dim(0).set_stride(Expr());
+    } else {
+      // Strides known when compiling let Halide turn the per-channel accesses into dense loads
+      // and stores of interleaved vectors; a stride learnt at run time (specialize) does not.
+      buffer.dim(0).set_stride(channels);
+      buffer.dim(2).set_bounds(0, channels);
+    }
   }
-}
-
-Expr ImageGeometry::packed_pixels(int channels) const {
-  Expr packed = Halide::Internal::const_true();
-  for (const Halide::OutputImageParam& buffer : {input_, output_}) {
-    packed = packed && buffer.dim(0).stride() == channels && buffer.dim(2).min() == 0 &&
-             buffer.dim(2).extent() == channels;
-  }
-  return packed;
 }
 
 RowTasks split_rows(Halide::Func output, const Halide::Var& x, const Halide::Var& y,
@@ -39,15 +40,11 @@ void vectorize_rows(Halide::Stage stage, const Halide::Var& x, const Halide::Var
                     const ImageGeometry& geometry, const Expr& width, int lanes, Layout layout) {
   if (layout == Layout::kPlanar) {
     stage.specialize(width >= lanes).vectorize(x, lanes);
-    return;
+  } else if (packed_channels(layout) != 0) {
+    stage.reorder(c, x).unroll(c).specialize(width >= lanes).vectorize(x, lanes);
+  } else {
+    stage.reorder(c, x).specialize(geometry.channels() >= lanes).vectorize(c, lanes);
   }
-  stage.reorder(c, x);
-  for (int channels : {3, 4}) {
-    stage.specialize(geometry.packed_pixels(channels) && width >= lanes)
-        .unroll(c)
-        .vectorize(x, lanes);
-  }
-  stage.specialize(geometry.channels() >= lanes).vectorize(c, lanes);
 }
 
 }  // namespace upsample::schedules

@@ -6,21 +6,20 @@
 
 namespace upsample::schedules {
 
-// The input and output buffers of a pipeline, and the facts about them a schedule specializes on.
+// The input and output buffers of a pipeline, and the facts about them a schedule relies on.
 class ImageGeometry {
  public:
   ImageGeometry(Halide::OutputImageParam input, Halide::OutputImageParam output, Layout layout)
       : input_(std::move(input)), output_(std::move(output)), layout_(layout) {}
 
-  // Planar buffers need unit stride in x (Halide's default); interleaved ones in c, with any x
-  // stride, so that crops and channel subsets of NHWC images are accepted too.
+  // Planar buffers need unit stride in x (Halide's default); interleaved ones unit stride in c
+  // with any x stride (so crops and channel subsets of NHWC images work too); packed ones exactly
+  // 3 or 4 dense channels.
   void constrain_strides() const;
 
   Halide::Expr input_width() const { return input_.dim(0).extent(); }
   Halide::Expr output_width() const { return output_.dim(0).extent(); }
   Halide::Expr channels() const { return output_.dim(2).extent(); }
-  // Both buffers hold exactly `channels` interleaved channels per pixel, densely.
-  Halide::Expr packed_pixels(int channels) const;
 
  private:
   Halide::OutputImageParam input_, output_;
@@ -37,9 +36,8 @@ RowTasks split_rows(Halide::Func output, const Halide::Var& x, const Halide::Var
                     const Halide::Var& c, const Halide::Var& n, const Halide::Var& task,
                     Layout layout, int rows_per_task);
 
-// Vectorizes a row-at-a-time stage over x (planar; packed 3- and 4-channel pixels with c unrolled)
-// or over c (many interleaved channels), each under a specialization that proves it safe, with a
-// scalar fallback for narrow rows and unusual strides.
+// Vectorizes a row-at-a-time stage over x (planar; packed pixels with c unrolled) or over c
+// (interleaved, when there are enough channels), with a scalar fallback for narrow rows.
 void vectorize_rows(Halide::Stage stage, const Halide::Var& x, const Halide::Var& c,
                     const ImageGeometry& geometry, const Halide::Expr& width, int lanes,
                     Layout layout);

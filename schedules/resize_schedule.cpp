@@ -4,34 +4,53 @@
 
 namespace upsample::schedules {
 
-using Halide::Expr;
 using Halide::Func;
-using Halide::TailStrategy;
 using Halide::Var;
 
 void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeTunables& tunables) {
   const bool interpolating = f.vertical.defined();
-  // Float math for interpolation; a plain copy for nearest, which can use wider vectors.
+  // Float math for interpolation, two vectors per step to hide latency; a copy for nearest.
   const Halide::Type math_type = interpolating ? Halide::Float(32) : f.output_param.type();
-  const int lanes =
-      tunables.vector_lanes > 0 ? tunables.vector_lanes : target.natural_vector_size(math_type);
+  const int lanes = tunables.vector_lanes > 0
+                        ? tunables.vector_lanes
+                        : target.natural_vector_size(math_type) * (interpolating ? 2 : 1);
 
   ImageGeometry geometry(f.input, f.output_param, tunables.layout);
   geometry.constrain_strides();
 
-  f.x_index.compute_root();
-  if (interpolating) f.x_weight.compute_root();
+  // The tap tables are tiny (one row per output row, column or phase): computed once per call.
+  for (Func table : f.tables) {
+    if (table.defined()) table.compute_root();
+  }
 
   // Rows are split into tasks, and tasks (with channels and images) run in parallel.
   Var task("task");
   RowTasks rows =
       split_rows(f.output, f.x, f.y, f.c, f.n, task, tunables.layout, tunables.rows_per_task);
 
+  const bool packed = packed_channels(tunables.layout) != 0;
   if (interpolating) {
     // One row of vertical results per output row, kept in a per-task buffer folded to one row.
-    f.vertical.compute_at(f.output, rows.row).store_at(f.output, task);
-    if (tunables.layout == Layout::kInterleaved) f.vertical.reorder_storage(f.c, f.x, f.y, f.n);
-    vectorize_rows(f.vertical, f.x, f.c, geometry, geometry.input_width(), lanes, tunables.layout);
+    // Packed pixels are interpolated as planes and interleaved only when stored: Halide then
+    // reads and writes the packed rows with dense vectors and shuffles.
+    std::vector<Func> row_stages = {f.vertical, f.padded};
+    if (packed) row_stages.push_back(f.resized);
+    for (Func stage : row_stages) {
+      if (!stage.defined()) continue;
+      stage.compute_at(f.output, rows.row);
+      if (stage.name() != f.resized.name()) stage.store_at(f.output, task);
+      if (tunables.layout == Layout::kInterleaved) {
+        stage.reorder_storage(f.c, f.x, f.y, f.n);
+        vectorize_rows(stage, f.x, f.c, geometry, geometry.input_width(), lanes, tunables.layout);
+      } else if (stage.name() == f.padded.name()) {
+        // Its reads are clamped, so rounding the row up to whole vectors is safe.
+        stage.vectorize(f.x, lanes, Halide::TailStrategy::RoundUp);
+      } else {
+        const Halide::Expr width =
+            stage.name() == f.resized.name() ? geometry.output_width() : geometry.input_width();
+        vectorize_rows(stage, f.x, f.c, geometry, width, lanes, Layout::kPlanar);
+      }
+    }
   }
   vectorize_rows(f.output, f.x, f.c, geometry, geometry.output_width(), lanes, tunables.layout);
 }

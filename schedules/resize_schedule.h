@@ -2,6 +2,8 @@
 // in generators/resize_generator.cpp; nothing here changes what is computed.
 #pragma once
 
+#include <vector>
+
 #include "Halide.h"
 #include "layout.h"
 
@@ -9,20 +11,20 @@ namespace upsample::schedules {
 
 struct ResizeTunables {
   Layout layout = Layout::kPlanar;
-  int vector_lanes = 0;   // lanes of float math; 0: the target's natural float vector width
+  int vector_lanes = 0;   // lanes of the output loop; 0: from the target (see the schedule)
   int rows_per_task = 8;  // output rows one parallel task produces
 };
 
 // The Funcs of one resize pipeline, as the schedule needs to see them.
 struct ResizeFuncs {
   Halide::Func output;
-  Halide::Func vertical;  // interpolated along y at input width (float); undefined for nearest
-  Halide::Func x_index;   // (x, tap): input column of each tap of output column x
-  Halide::Func x_weight;  // (x, tap): its weight; undefined for nearest
+  Halide::Func vertical;             // interpolated along y at input width; undefined for nearest
+  Halide::Func padded;               // `vertical` extended past the edges (phased variants only)
+  Halide::Func resized;              // the interpolated values, which the output stores
+  std::vector<Halide::Func> tables;  // per-row, per-column and per-phase taps (some undefined)
   Halide::OutputImageParam input;
   Halide::OutputImageParam output_param;
-  Halide::Var x, y, c, n, tap;
-  int taps = 1;
+  Halide::Var x, y, c, n;
 };
 
 void schedule_resize(ResizeFuncs& funcs, const Halide::Target& target,

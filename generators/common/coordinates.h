@@ -16,6 +16,11 @@ enum class CoordinateMode : int {
 
 enum class NearestMode : int { kRoundPreferFloor = 0, kRoundPreferCeil = 1, kFloor = 2, kCeil = 3 };
 
+// A float64 constant (Halide has no double literals).
+inline Halide::Expr f64(double v) {
+  return Halide::Internal::make_const(Halide::Float(64), v);
+}
+
 // Where output index `x` samples the input, along an axis of `length_in` input and `length_out`
 // output pixels. With `scale` == 0 the scale is length_out / length_in and the coordinate is kept
 // as an exact ratio of integers (numerator / denominator, both exact in float64), so ties and
@@ -24,7 +29,7 @@ enum class NearestMode : int { kRoundPreferFloor = 0, kRoundPreferCeil = 1, kFlo
 // evaluated in float64 with S itself.
 struct SourceCoordinate {
   Halide::Expr base;         // floor of the coordinate (int), clamped to [-4, length_in + 4]
-  Halide::Expr fraction;     // coordinate - floor, in [0, 1) (float32)
+  Halide::Expr fraction;     // coordinate - floor, in [0, 1) (float64)
   Halide::Expr remainder;    // fraction * denominator, exact (float64)
   Halide::Expr denominator;  // (float64)
 };
@@ -34,8 +39,6 @@ inline SourceCoordinate source_coordinate(const Halide::Expr& x, const Halide::E
                                           const Halide::Expr& length_out) {
   using Halide::Expr;
   using Halide::select;
-  // Halide takes no double literals; every constant here is float64.
-  auto f64 = [](double v) { return Halide::Internal::make_const(Halide::Float(64), v); };
   Expr xd = Halide::cast<double>(x);
   Expr in = Halide::cast<double>(length_in);
   Expr out = Halide::cast<double>(length_out);
@@ -75,7 +78,7 @@ inline SourceCoordinate source_coordinate(const Halide::Expr& x, const Halide::E
   SourceCoordinate c;
   Expr clamped = Halide::clamp(quotient, -f64(4.0), in + f64(4.0));
   c.base = Halide::cast<int>(Halide::strict_float(clamped));
-  c.fraction = Halide::strict_float(Halide::cast<float>(remainder / den));
+  c.fraction = Halide::strict_float(remainder / den);
   c.remainder = Halide::strict_float(remainder);
   c.denominator = Halide::strict_float(den);
   return c;
@@ -97,13 +100,15 @@ inline Halide::Expr nearest_index(const SourceCoordinate& c, const Halide::Expr&
 }
 
 // Keys' cubic convolution weight of the tap at signed distance `d` (|d| < 2) for coefficient `a`,
-// as ONNX and PyTorch define it.
-inline Halide::Expr cubic_weight(const Halide::Expr& d, const Halide::Expr& a) {
+// as ONNX and PyTorch define it, in float64: the polynomial cancels terms of size ~5, which would
+// cost float32 weights about 4e-7 (visible in uint16 results).
+inline Halide::Expr cubic_weight(const Halide::Expr& d, const Halide::Expr& a_float) {
   using Halide::Expr;
+  Expr a = Halide::cast<double>(a_float);
   Expr t = Halide::abs(d);
-  Expr near = ((a + 2.0f) * t - (a + 3.0f)) * t * t + 1.0f;
-  Expr far = ((a * t - 5.0f * a) * t + 8.0f * a) * t - 4.0f * a;
-  return Halide::select(t <= 1.0f, near, t < 2.0f, far, 0.0f);
+  Expr near = ((a + f64(2)) * t - (a + f64(3))) * t * t + f64(1);
+  Expr far = ((a * t - f64(5) * a) * t + f64(8) * a) * t - f64(4) * a;
+  return Halide::strict_float(Halide::select(t <= f64(1), near, t < f64(2), far, f64(0)));
 }
 
 }  // namespace upsample::generators

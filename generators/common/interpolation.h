@@ -44,6 +44,8 @@ inline AxisTaps axis_taps(Method method, const Halide::Expr& x, const Halide::Ex
   SourceCoordinate coordinate =
       source_coordinate(x, params.coordinate_mode, scale, length_in, length_out);
   AxisTaps taps;
+  // Weights are computed in float64, once per row or column, and used as float32.
+  auto to_float = [](const Expr& w) { return Halide::strict_float(Halide::cast<float>(w)); };
   if (method == Method::kNearest) {
     taps.first = nearest_index(coordinate, params.nearest_mode, length_in);
     taps.weight = {Expr(1.0f)};
@@ -55,22 +57,22 @@ inline AxisTaps axis_taps(Method method, const Halide::Expr& x, const Halide::Ex
     // Taps outside the input read the edge pixel (indices are clamped by the caller), which is
     // what ONNX, PyTorch, OpenCV and TFLite all do for linear.
     taps.first = base;
-    taps.weight = {1.0f - t, t};
+    taps.weight = {to_float(f64(1) - t), to_float(t)};
     return taps;
   }
   taps.first = base - 1;
-  Expr sum = 0.0f;
+  Expr sum = f64(0);
   for (int k = 0; k < 4; k++) {
-    Expr w = cubic_weight(t + float(1 - k), params.cubic_a);
+    Expr w = cubic_weight(t + f64(1 - k), params.cubic_a);
     // exclude_outside drops taps beyond the input and renormalises what is left.
     Expr tap = base + (k - 1);
     Expr outside = tap < 0 || tap >= length_in;
-    w = Halide::select(params.exclude_outside && outside, 0.0f, w);
+    w = Halide::select(params.exclude_outside && outside, f64(0), w);
     taps.weight.push_back(w);
     sum += w;
   }
   for (Expr& w : taps.weight) {
-    w = Halide::strict_float(Halide::select(params.exclude_outside, w / sum, w));
+    w = to_float(Halide::select(params.exclude_outside, w / sum, w));
   }
   return taps;
 }

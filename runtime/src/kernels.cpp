@@ -11,26 +11,34 @@ namespace {
 template <typename Kernel>
 struct Entry {
   const char* name;  // method or mode
+  int phases;        // 0, or the integer factor along x of a phased variant
   const char* type;  // dtype, or uN for copies of N-bit elements
   const char* layout;
   Kernel kernel;
 };
 
-#define UPSAMPLE_RESIZE_ENTRY(method, type, layout) \
-  {#method, #type, #layout, &upsample_resize_##method##_##type##_##layout},
-#define UPSAMPLE_UNPOOL_ENTRY(mode, type, layout) \
-  {#mode, #type, #layout, &upsample_unpool_##mode##_##type##_##layout},
+#define UPSAMPLE_KERNEL_ENTRY(name, phases, type, layout, function) \
+  {#name, phases, #type, #layout, &function},
 
 const Entry<ResizeKernel> kResizeKernels[] = {
-    UPSAMPLE_FOR_EACH_RESIZE_KERNEL(UPSAMPLE_RESIZE_ENTRY)};
+    UPSAMPLE_FOR_EACH_RESIZE_KERNEL(UPSAMPLE_KERNEL_ENTRY)};
 const Entry<UnpoolKernel> kUnpoolKernels[] = {
-    UPSAMPLE_FOR_EACH_UNPOOL_KERNEL(UPSAMPLE_UNPOOL_ENTRY)};
+    UPSAMPLE_FOR_EACH_UNPOOL_KERNEL(UPSAMPLE_KERNEL_ENTRY)};
 
-#undef UPSAMPLE_RESIZE_ENTRY
-#undef UPSAMPLE_UNPOOL_ENTRY
+#undef UPSAMPLE_KERNEL_ENTRY
 
 const char* layout_key(KernelLayout layout) {
-  return layout == KernelLayout::kPlanar ? "planar" : "interleaved";
+  switch (layout) {
+    case KernelLayout::kPlanar:
+      return "planar";
+    case KernelLayout::kInterleaved:
+      return "interleaved";
+    case KernelLayout::kPacked3:
+      return "packed3";
+    case KernelLayout::kPacked4:
+      return "packed4";
+  }
+  return "";
 }
 
 std::string bits_key(size_t bytes) {
@@ -38,32 +46,33 @@ std::string bits_key(size_t bytes) {
 }
 
 template <typename Kernel, size_t N>
-Kernel lookup(const Entry<Kernel> (&table)[N], const char* name, const std::string& type,
-              KernelLayout layout) {
+Kernel lookup(const Entry<Kernel> (&table)[N], const char* name, int phases,
+              const std::string& type, KernelLayout layout) {
   for (const Entry<Kernel>& entry : table) {
-    if (std::strcmp(entry.name, name) == 0 && type == entry.type &&
+    if (std::strcmp(entry.name, name) == 0 && entry.phases == phases && type == entry.type &&
         std::strcmp(entry.layout, layout_key(layout)) == 0) {
       return entry.kernel;
     }
   }
-  return nullptr;
+  const bool packed = layout == KernelLayout::kPacked3 || layout == KernelLayout::kPacked4;
+  return packed ? lookup(table, name, phases, type, KernelLayout::kInterleaved) : nullptr;
 }
 
 }  // namespace
 
-ResizeKernel find_resize_kernel(ResizeMethod method, DType dtype, size_t copy_bytes,
+ResizeKernel find_resize_kernel(ResizeMethod method, int phases, DType dtype, size_t copy_bytes,
                                 KernelLayout layout) {
   const char* name = method == ResizeMethod::kNearest    ? "nearest"
                      : method == ResizeMethod::kBilinear ? "linear"
                                                          : "cubic";
   const std::string type =
       method == ResizeMethod::kNearest ? bits_key(copy_bytes) : dtype_name(dtype);
-  return lookup(kResizeKernels, name, type, layout);
+  return lookup(kResizeKernels, name, phases, type, layout);
 }
 
 UnpoolKernel find_unpool_kernel(UnpoolMode mode, size_t element_bytes, KernelLayout layout) {
   const char* name = mode == UnpoolMode::kNearest ? "nearest" : "bed_of_nails";
-  return lookup(kUnpoolKernels, name, bits_key(element_bytes), layout);
+  return lookup(kUnpoolKernels, name, 0, bits_key(element_bytes), layout);
 }
 
 }  // namespace upsample::internal

@@ -93,6 +93,20 @@ bool is_block_copy(const ResizeOptions& options, int64_t length_in, int64_t leng
   return false;
 }
 
+// The integer factor along x when a phased kernel computes exactly what the tabled one does:
+// an integer upscale by 2 or 4 whose taps repeat every `factor` columns. 0 otherwise.
+int horizontal_phases(const ResizeOptions& options, int64_t length_in, int64_t length_out) {
+  if (options.method == ResizeMethod::kNearest) return 0;
+  if (options.coordinate_mode == CoordinateMode::kAlignCorners) return 0;
+  // Renormalised weights differ at the borders, where the phases assume edge replication.
+  if (options.method == ResizeMethod::kBicubic && options.exclude_outside) return 0;
+  if (length_out % length_in != 0) return 0;
+  const int64_t factor = length_out / length_in;
+  if (factor != 2 && factor != 4) return 0;
+  if (options.scale_w != 0.0 && options.scale_w != double(factor)) return 0;
+  return int(factor);
+}
+
 }  // namespace
 
 const char* resize_method_name(ResizeMethod method) {
@@ -182,8 +196,11 @@ Status resize(const TensorView& input, const TensorView& output, const ResizeOpt
   }
   internal::KernelLayout layout;
   if (Status s = internal::choose_layout(op, in_view, out_view, &layout); !s.ok()) return s;
-  const internal::ResizeKernel kernel =
-      internal::find_resize_kernel(options.method, input.dtype, copy_bytes, layout);
+  internal::ResizeKernel kernel = internal::find_resize_kernel(
+      options.method, horizontal_phases(options, in_w, out_w), input.dtype, copy_bytes, layout);
+  if (kernel == nullptr) {
+    kernel = internal::find_resize_kernel(options.method, 0, input.dtype, copy_bytes, layout);
+  }
   if (kernel == nullptr) {
     return Status(StatusCode::kUnsupported, std::string(op) + ": this build has no " +
                                                 resize_method_name(options.method) +

@@ -58,11 +58,10 @@ Status unpool(const TensorView& input, const TensorView& output, const UnpoolOpt
     return Status(StatusCode::kInvalidArgument,
                   std::string(op) + ": output shape mismatch: output is " +
                       std::to_string(output.shape[kH]) + "x" + std::to_string(output.shape[kW]) +
-                      " (HxW) but input " +
-                      std::to_string(input.shape[kH]) + "x" + std::to_string(input.shape[kW]) +
-                      " times factors " + std::to_string(options.factor_h) + "," +
-                      std::to_string(options.factor_w) + " is " + std::to_string(expected_h) + "x" +
-                      std::to_string(expected_w));
+                      " (HxW) but input " + std::to_string(input.shape[kH]) + "x" +
+                      std::to_string(input.shape[kW]) + " times factors " +
+                      std::to_string(options.factor_h) + "," + std::to_string(options.factor_w) +
+                      " is " + std::to_string(expected_h) + "x" + std::to_string(expected_w));
   }
   return internal::run_unpool(op, options.mode, options.factor_h, options.factor_w, input, output);
 }

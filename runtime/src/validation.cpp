@@ -129,7 +129,12 @@ Status choose_layout(const char* op, const TensorView& input, const TensorView& 
   if (input.strides[kW] == 1 && output.strides[kW] == 1) {
     *layout = KernelLayout::kPlanar;
   } else if (input.strides[kC] == 1 && output.strides[kC] == 1) {
-    *layout = KernelLayout::kInterleaved;
+    const int64_t channels = input.shape[kC];
+    const bool packed = (channels == 3 || channels == 4) && input.strides[kW] == channels &&
+                        output.strides[kW] == channels;
+    *layout = !packed         ? KernelLayout::kInterleaved
+              : channels == 3 ? KernelLayout::kPacked3
+                              : KernelLayout::kPacked4;
   } else {
     return Status(StatusCode::kUnsupported,
                   std::string(op) + ": views need unit stride along W (NCHW) or along C (NHWC) " +

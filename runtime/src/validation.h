@@ -18,9 +18,10 @@ Status check_view(const char* op, const char* name, const TensorView& view, bool
 // Same N, C, dtype and layout; no shared memory between the two.
 Status check_pair(const char* op, const TensorView& input, const TensorView& output);
 
-// Which memory order a kernel runs in: planar when both views have unit W stride, interleaved
-// when both have unit C stride; anything else is unsupported.
-enum class KernelLayout { kPlanar, kInterleaved };
+// Which memory order a kernel runs in: planar when both views have unit W stride; packed when
+// both hold dense 3- or 4-channel pixels; interleaved when both have unit C stride; anything
+// else is unsupported.
+enum class KernelLayout { kPlanar, kInterleaved, kPacked3, kPacked4 };
 Status choose_layout(const char* op, const TensorView& input, const TensorView& output,
                      KernelLayout* layout);
 

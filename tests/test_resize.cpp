@@ -1,0 +1,467 @@
+// upsample::resize against the plain-C++ oracle (tests/reference/resize_reference.h): every method,
+// coordinate mode, nearest mode, cubic a, exclude_outside, dtype and memory arrangement, on small
+// shapes chosen to hit 1x1 inputs, odd sizes, sizes that are not multiples of any vector width,
+// 1 / 3 / 4 / 5 / 64 channels, batches, and integer, non-integer and per-axis scales up and down.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tensor_utils.h"
+
+using namespace upsample_test;
+using upsample::CoordinateMode;
+using upsample::NearestMode;
+using upsample::ResizeMethod;
+using upsample::ResizeOptions;
+
+namespace {
+
+struct ResizeCase {
+  Shape in;
+  int64_t out_h, out_w;
+  double scale_h = 0.0, scale_w = 0.0;  // the ResizeOptions scales (0: from the sizes)
+};
+
+std::string case_str(const ResizeCase& rc) {
+  std::ostringstream os;
+  os << shape_str(rc.in) << " -> " << rc.out_h << "x" << rc.out_w;
+  return os.str();
+}
+
+// Output sizes given with a scale are floor(input * scale), as ONNX and PyTorch derive them.
+const std::vector<ResizeCase>& shape_cases() {
+  static const std::vector<ResizeCase> cases = {
+      {{1, 1, 1, 1}, 1, 1},               // 1x1 identity
+      {{1, 1, 1, 1}, 3, 2},               // 1x1 input, upsampled
+      {{1, 3, 4, 4}, 8, 8},               // x2
+      {{2, 3, 5, 7}, 15, 21},             // x3, batch 2, odd sizes
+      {{1, 4, 7, 13}, 13, 33},            // non-integer up (13/7, 33/13), 4 channels
+      {{1, 5, 6, 6}, 9, 9, 1.5, 1.5},     // x1.5 given as a scale, 5 channels
+      {{1, 1, 8, 10}, 4, 5},              // x0.5 down
+      {{1, 3, 13, 7}, 5, 17},             // per-axis: down in H, up in W
+      {{1, 1, 5, 4}, 12, 10, 2.5, 2.5},   // x2.5: floor(12.5) = 12, half_pixel_symmetric re-centres
+      {{1, 2, 4, 6}, 16, 24},             // x4
+      {{1, 64, 3, 3}, 6, 6},              // 64 channels
+      {{3, 1, 2, 3}, 5, 7, 2.5, 2.5},     // batch 3, x2.5 on tiny sizes
+      {{1, 3, 33, 7}, 1, 1},              // down to 1x1 (the out == 1 special cases)
+      {{1, 3, 10, 10}, 7, 3, 0.75, 0.3},  // scales that are not the size ratio (0.3 not a float)
+      {{1, 1, 1, 5}, 1, 9},               // H = 1 throughout
+      {{1, 1, 3, 3}, 3, 3},               // same size
+      {{1, 2, 9, 11}, 4, 5, 0.5, 0.5},    // x0.5 given as a scale: floor(4.5), floor(5.5)
+      {{2, 4, 6, 5}, 18, 10, 3.0, 2.0},   // per-axis integer scales, batch 2
+  };
+  return cases;
+}
+
+constexpr CoordinateMode kCoordModes[] = {
+    CoordinateMode::kHalfPixel, CoordinateMode::kPytorchHalfPixel, CoordinateMode::kAlignCorners,
+    CoordinateMode::kAsymmetric, CoordinateMode::kHalfPixelSymmetric};
+constexpr NearestMode kNearestModes[] = {NearestMode::kRoundPreferFloor,
+                                         NearestMode::kRoundPreferCeil, NearestMode::kFloor,
+                                         NearestMode::kCeil};
+
+std::vector<ResizeOptions> option_variants(ResizeMethod method) {
+  std::vector<ResizeOptions> v;
+  for (CoordinateMode cm : kCoordModes) {
+    ResizeOptions o;
+    o.method = method;
+    o.coordinate_mode = cm;
+    if (method == ResizeMethod::kNearest) {
+      for (NearestMode nm : kNearestModes) {
+        o.nearest_mode = nm;
+        v.push_back(o);
+      }
+    } else if (method == ResizeMethod::kBicubic) {
+      for (float a : {-0.75f, -0.5f}) {
+        for (bool ex : {false, true}) {
+          o.cubic_a = a;
+          o.exclude_outside = ex;
+          v.push_back(o);
+        }
+      }
+    } else {
+      v.push_back(o);
+    }
+  }
+  return v;
+}
+
+// Every option variant x shape case x memory arrangement for one method and dtype.
+void run_matrix(ResizeMethod method, DType dtype) {
+  uint32_t seed = 1234;
+  for (const ResizeCase& rc : shape_cases()) {
+    const std::vector<double> input = random_values(dtype, rc.in.count(), seed++);
+    for (ResizeOptions o : option_variants(method)) {
+      o.scale_h = rc.scale_h;
+      o.scale_w = rc.scale_w;
+      const ResizeExpectation e = expect_resize(input, rc.in, rc.out_h, rc.out_w, o);
+      for (Mem mem : kAllMems) {
+        INFO(dtype_str(dtype) << " " << mem_str(mem) << " " << case_str(rc) << " "
+                              << options_str(o));
+        const std::string report = check_resize(dtype, mem, input, e, o);
+        CHECK(report == "");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("resize nearest matches the oracle (all coordinate and nearest modes, dtypes, layouts)",
+          "[resize][nearest]") {
+  const DType dtype =
+      GENERATE(values({DType::kUInt8, DType::kUInt16, DType::kFloat16, DType::kFloat32}));
+  run_matrix(ResizeMethod::kNearest, dtype);
+}
+
+TEST_CASE("resize bilinear matches the oracle (all coordinate modes, dtypes, layouts)",
+          "[resize][bilinear]") {
+  const DType dtype =
+      GENERATE(values({DType::kUInt8, DType::kUInt16, DType::kFloat16, DType::kFloat32}));
+  run_matrix(ResizeMethod::kBilinear, dtype);
+}
+
+TEST_CASE(
+    "resize bicubic matches the oracle (all coordinate modes, a, exclude_outside, dtypes, layouts)",
+    "[resize][bicubic]") {
+  const DType dtype =
+      GENERATE(values({DType::kUInt8, DType::kUInt16, DType::kFloat16, DType::kFloat32}));
+  run_matrix(ResizeMethod::kBicubic, dtype);
+}
+
+TEST_CASE("resize on larger images exercises the vector loops and their tails", "[resize][wide]") {
+  const std::vector<ResizeCase> cases = {
+      {{1, 3, 17, 67}, 35, 150},  // arbitrary ratio, W not a multiple of any vector width
+      {{1, 4, 20, 70}, 40, 140},  // x2
+      {{2, 5, 9, 64}, 18, 128},   // x2, batch
+      {{1, 3, 64, 66}, 16, 33},   // x0.25 / x0.5 down
+      {{1, 1, 130, 7}, 65, 20},   // tall and thin
+      {{1, 3, 11, 40}, 33, 100, 3.0, 2.5},
+      {{1, 2, 21, 70}, 42, 140},  // 2 channels: 2- and 4-byte pixels the copies can fuse
+      {{1, 3, 12, 40}, 24, 80},   // x2 RGB: the phased kernels
+      {{1, 3, 10, 33}, 40, 132},  // x4 RGB, odd width
+      {{1, 4, 6, 20}, 12, 80},    // x4 RGBA
+      {{1, 3, 5, 9}, 10, 18},     // x2 with rows narrower than a vector
+  };
+  uint32_t seed = 99;
+  for (ResizeMethod method :
+       {ResizeMethod::kNearest, ResizeMethod::kBilinear, ResizeMethod::kBicubic}) {
+    for (DType dtype : kAllDTypes) {
+      for (const ResizeCase& rc : cases) {
+        const std::vector<double> input = random_values(dtype, rc.in.count(), seed++);
+        for (CoordinateMode cm : {CoordinateMode::kHalfPixel, CoordinateMode::kAlignCorners,
+                                  CoordinateMode::kAsymmetric, CoordinateMode::kPytorchHalfPixel}) {
+          ResizeOptions o;
+          o.method = method;
+          o.coordinate_mode = cm;
+          o.scale_h = rc.scale_h;
+          o.scale_w = rc.scale_w;
+          const ResizeExpectation e = expect_resize(input, rc.in, rc.out_h, rc.out_w, o);
+          for (Mem mem : kAllMems) {
+            INFO(dtype_str(dtype) << " " << mem_str(mem) << " " << case_str(rc) << " "
+                                  << options_str(o));
+            CHECK(check_resize(dtype, mem, input, e, o) == "");
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("resize integer results round half to even and saturate", "[resize][rounding]") {
+  // align_corners 1x2 -> 1x3 puts output 1 exactly half-way: (a + b) / 2 with a float weight of
+  // 0.5, so the kernel's float result is an exact tie and must go to the even integer.
+  for (DType dtype : {DType::kUInt8, DType::kUInt16}) {
+    std::vector<double> pairs = {0, 1,   1,   2,   2,   3,   3,   4,   4,
+                                 5, 100, 101, 101, 102, 253, 254, 254, 255};
+    if (dtype == DType::kUInt16) pairs.insert(pairs.end(), {65533, 65534, 65534, 65535});
+    const int64_t channels = static_cast<int64_t>(pairs.size() / 2);
+    ResizeOptions o;
+    o.method = ResizeMethod::kBilinear;
+    o.coordinate_mode = CoordinateMode::kAlignCorners;
+    for (Mem mem : kAllMems) {
+      INFO(dtype_str(dtype) << " " << mem_str(mem));
+      Buffer in = make_buffer(dtype, mem, Shape{1, channels, 1, 2});
+      in.fill(pairs);
+      Buffer out = make_buffer(dtype, mem, Shape{1, channels, 1, 3});
+      const upsample::Status st = upsample::resize(in.view, out.view, o);
+      REQUIRE(st.ok());
+      const std::vector<double> got = out.read();
+      for (int64_t c = 0; c < channels; ++c) {
+        const double a = pairs[static_cast<size_t>(2 * c)],
+                     b = pairs[static_cast<size_t>(2 * c + 1)];
+        INFO("channel " << c << ": (" << a << " + " << b << ") / 2");
+        CHECK(got[static_cast<size_t>(3 * c)] == a);
+        CHECK(got[static_cast<size_t>(3 * c + 1)] == std::nearbyint((a + b) / 2));  // ties to even
+        CHECK(got[static_cast<size_t>(3 * c + 2)] == b);
+      }
+    }
+  }
+  // Bicubic overshoot past the ends of the range saturates: a step 0 -> max, upsampled 4x.
+  for (DType dtype : {DType::kUInt8, DType::kUInt16}) {
+    const double mx = dtype_max(dtype);
+    const std::vector<double> step = {0, 0, 0, mx, mx, mx};
+    ResizeOptions o;
+    o.method = ResizeMethod::kBicubic;
+    const Shape in_shape{1, 1, 1, 6};
+    const ResizeExpectation e = expect_resize(step, in_shape, 1, 24, o);
+    bool overshoots = false;
+    for (size_t i = 0; i < e.exact.size(); ++i)
+      overshoots |= e.exact[i] < -0.5 || e.exact[i] > mx + 0.5;
+    REQUIRE(overshoots);  // the oracle's unsaturated values leave the range
+    for (Mem mem : kAllMems) {
+      INFO(dtype_str(dtype) << " " << mem_str(mem));
+      Buffer in = make_buffer(dtype, mem, in_shape);
+      in.fill(step);
+      Buffer out = make_buffer(dtype, mem, Shape{1, 1, 1, 24});
+      REQUIRE(upsample::resize(in.view, out.view, o).ok());
+      const std::vector<double> got = out.read();
+      for (size_t i = 0; i < got.size(); ++i) {
+        INFO("x=" << i << " exact " << e.exact[i]);
+        CHECK(got[i] == upsample_ref::round_half_even_saturate(e.exact[i], 0.0, mx));
+      }
+    }
+  }
+}
+
+TEST_CASE("resize nearest copies every bit pattern (NaN, infinities, -0, subnormals)",
+          "[resize][nearest]") {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const std::vector<float> f32 = {nan,
+                                  std::numeric_limits<float>::infinity(),
+                                  -std::numeric_limits<float>::infinity(),
+                                  -0.0f,
+                                  std::numeric_limits<float>::denorm_min(),
+                                  1e-40f,
+                                  -3.5f,
+                                  65504.0f};
+  std::vector<uint32_t> bits32;
+  for (float f : f32) {
+    uint32_t b;
+    std::memcpy(&b, &f, 4);
+    bits32.push_back(b);
+  }
+  bits32[0] = 0x7fc12345u;  // NaN with a payload
+  const std::vector<uint32_t> bits16 = {0x7e01u, 0x7c00u, 0xfc00u, 0x8000u,
+                                        0x0001u, 0x03ffu, 0xc300u, 0x7bffu};
+  const Shape in_shape{1, 2, 2, 2};
+  for (DType dtype : {DType::kFloat16, DType::kFloat32}) {
+    const std::vector<uint32_t>& bits = dtype == DType::kFloat16 ? bits16 : bits32;
+    for (Mem mem : kAllMems) {
+      INFO(dtype_str(dtype) << " " << mem_str(mem));
+      Buffer in = make_buffer(dtype, mem, in_shape);
+      in.fill_bits(bits);
+      Buffer out = make_buffer(dtype, mem, Shape{1, 2, 4, 6});
+      ResizeOptions o;
+      o.method = ResizeMethod::kNearest;
+      o.coordinate_mode = CoordinateMode::kAsymmetric;
+      o.nearest_mode = NearestMode::kFloor;
+      REQUIRE(upsample::resize(in.view, out.view, o).ok());
+      const std::vector<uint32_t> got = out.read_bits();
+      for (int64_t c = 0; c < 2; ++c)
+        for (int64_t y = 0; y < 4; ++y)
+          for (int64_t x = 0; x < 6; ++x) {
+            INFO("c=" << c << " y=" << y << " x=" << x);
+            CHECK(got[static_cast<size_t>((c * 4 + y) * 6 + x)] ==
+                  bits[static_cast<size_t>((c * 2 + y / 2) * 2 + x / 3)]);
+          }
+    }
+  }
+}
+
+TEST_CASE("resize results do not depend on the thread count", "[resize][threads]") {
+  const Shape in_shape{2, 3, 19, 23};
+  const std::vector<double> input = random_values(DType::kFloat32, in_shape.count(), 7);
+  for (ResizeMethod method :
+       {ResizeMethod::kNearest, ResizeMethod::kBilinear, ResizeMethod::kBicubic}) {
+    ResizeOptions o;
+    o.method = method;
+    std::vector<std::vector<uint32_t>> results;
+    for (int threads : {1, 2, 0}) {
+      upsample::set_num_threads(threads);
+      Buffer in = make_buffer(DType::kFloat32, Mem::kNHWC, in_shape);
+      in.fill(input);
+      Buffer out = make_buffer(DType::kFloat32, Mem::kNHWC, Shape{2, 3, 41, 37});
+      REQUIRE(upsample::resize(in.view, out.view, o).ok());
+      results.push_back(out.read_bits());
+    }
+    upsample::set_num_threads(0);
+    CHECK(results[0] == results[1]);
+    CHECK(results[0] == results[2]);
+  }
+}
+
+TEST_CASE("resize_output_length is floor(length * scale)", "[resize][output_length]") {
+  struct Row {
+    int64_t in;
+    double scale;
+    int64_t out;
+  };
+  const Row rows[] = {{10, 1.5, 15}, {5, 2.5, 12}, {3, 0.5, 1},  {7, 1.0 / 3.0, 2}, {4, 2.0, 8},
+                      {1, 1.0, 1},   {9, 0.5, 4},  {10, 0.3, 3}, {1, 7.0, 7}};
+  for (const Row& r : rows) {
+    INFO(r.in << " * " << r.scale);
+    int64_t out = -1;
+    const upsample::Status st = upsample::resize_output_length(r.in, r.scale, &out);
+    REQUIRE(st.ok());
+    CHECK(out == r.out);
+  }
+}
+
+TEST_CASE("resize by a scale factor: output from resize_output_length, coordinates from the scale",
+          "[resize][scale]") {
+  // The PyTorch scale_factor / ONNX scales path: the output length is floor(in * s) and the
+  // coordinates use s itself, not out / in.
+  const Shape in_shape{1, 2, 5, 9};
+  const std::vector<double> input = random_values(DType::kFloat32, in_shape.count(), 3);
+  for (double s : {2.5, 0.5, 1.7, 0.45}) {
+    int64_t oh = 0, ow = 0;
+    REQUIRE(upsample::resize_output_length(in_shape.h, s, &oh).ok());
+    REQUIRE(upsample::resize_output_length(in_shape.w, s, &ow).ok());
+    for (ResizeMethod method :
+         {ResizeMethod::kNearest, ResizeMethod::kBilinear, ResizeMethod::kBicubic}) {
+      for (CoordinateMode cm : kCoordModes) {
+        ResizeOptions o;
+        o.method = method;
+        o.coordinate_mode = cm;
+        o.scale_h = s;
+        o.scale_w = s;
+        const ResizeExpectation e = expect_resize(input, in_shape, oh, ow, o);
+        INFO("scale " << s << " " << options_str(o));
+        CHECK(check_resize(DType::kFloat32, Mem::kNCHW, input, e, o) == "");
+      }
+    }
+  }
+}
+
+TEST_CASE(
+    "resize nearest is exact at ties and integer coordinates when the scale comes from the sizes",
+    "[resize][nearest][exact]") {
+  // With scale 0 the coordinate is the ratio of two integers, so an exact tie or integer must be
+  // recognised even where float32 arithmetic (as in ONNX Runtime) lands next to it, e.g. 12 -> 10
+  // half_pixel puts output 2 at exactly 2.5, 7 -> 13 puts output 6 at exactly 3, and 10 -> 12
+  // asymmetric puts output 6 at exactly 5 (6 / 1.2f = 4.9999998 in float32). The oracle's first
+  // candidate is the exact answer; no alternative is accepted here.
+  struct Axis {
+    int64_t in, out;
+  };
+  const Axis axes[] = {{12, 10}, {7, 13}, {10, 12}, {6, 9}, {9, 6}, {5, 15}};
+  for (const Axis& a : axes) {
+    const Shape in_shape{1, 1, a.in, a.in};
+    std::vector<double> input(static_cast<size_t>(in_shape.count()));
+    for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<double>(i);  // distinct
+    for (CoordinateMode cm : kCoordModes) {
+      for (NearestMode nm : kNearestModes) {
+        ResizeOptions o;
+        o.method = ResizeMethod::kNearest;
+        o.coordinate_mode = cm;
+        o.nearest_mode = nm;
+        ResizeExpectation e = expect_resize(input, in_shape, a.out, a.out, o);
+        for (auto& c : e.cand_h) c.resize(1);
+        for (auto& c : e.cand_w) c.resize(1);
+        INFO(a.in << " -> " << a.out << " " << options_str(o));
+        CHECK(check_resize(DType::kFloat32, Mem::kNCHW, input, e, o) == "");
+      }
+    }
+  }
+}
+
+TEST_CASE("resize integer and float16 results are the float32 result, rounded once",
+          "[resize][rounding]") {
+  // resize.h: "uint8 and uint16 results are the float result rounded to nearest, ties to even, and
+  // saturated". Run the same values through the float32 kernel and through the uint8 / uint16 /
+  // float16 kernels: every integer output must be exactly the float32 output rounded. This checks
+  // the rounding rule bit for bit, next to ties included, where the comparison with the exact
+  // oracle has to allow for float arithmetic. float16 outputs must be the float32 output rounded to
+  // nearest even, except where that output lies within the float32 arithmetic error bound of a
+  // binary16 midpoint: there the float16 kernel's own float32 sum (the same formula, evaluated by a
+  // separately compiled kernel) may fall on the other side, and either neighbour is accepted.
+  uint32_t seed = 321;
+  for (const ResizeCase& rc : shape_cases()) {
+    for (DType dtype : {DType::kUInt8, DType::kUInt16, DType::kFloat16}) {
+      const std::vector<double> input = random_values(dtype, rc.in.count(), seed++);
+      const Shape out_shape{rc.in.n, rc.in.c, rc.out_h, rc.out_w};
+      for (ResizeMethod method : {ResizeMethod::kBilinear, ResizeMethod::kBicubic}) {
+        for (CoordinateMode cm : kCoordModes) {
+          ResizeOptions o;
+          o.method = method;
+          o.coordinate_mode = cm;
+          o.exclude_outside = cm == CoordinateMode::kAsymmetric;
+          o.scale_h = rc.scale_h;
+          o.scale_w = rc.scale_w;
+          INFO(dtype_str(dtype) << " " << case_str(rc) << " " << options_str(o));
+          Buffer fin = make_buffer(DType::kFloat32, Mem::kNCHW, rc.in);
+          fin.fill(input);
+          Buffer fout = make_buffer(DType::kFloat32, Mem::kNCHW, out_shape);
+          REQUIRE(upsample::resize(fin.view, fout.view, o).ok());
+          const std::vector<double> f = fout.read();
+          const ResizeExpectation e = expect_resize(input, rc.in, rc.out_h, rc.out_w, o);
+          for (Mem mem : {Mem::kNCHW, Mem::kNHWC}) {
+            Buffer in = make_buffer(dtype, mem, rc.in);
+            in.fill(input);
+            Buffer out = make_buffer(dtype, mem, out_shape);
+            REQUIRE(upsample::resize(in.view, out.view, o).ok());
+            const std::vector<uint32_t> got = out.read_bits();
+            int64_t bad = 0;
+            std::string first;
+            for (size_t i = 0; i < got.size(); ++i) {
+              bool ok;
+              if (dtype == DType::kFloat16) {
+                const uint16_t want = upsample_ref::double_to_half_bits(f[i]);
+                const double g = upsample_ref::half_bits_to_double(static_cast<uint16_t>(got[i]));
+                const double w = upsample_ref::half_bits_to_double(want);
+                const double midpoint = (g + w) / 2;
+                ok = got[i] == want || (std::fabs(g - w) <= upsample_ref::half_ulp(std::max(
+                                                                std::fabs(g), std::fabs(w))) &&
+                                        std::fabs(f[i] - midpoint) <= e.arith[i]);
+              } else {
+                ok = got[i] == static_cast<uint32_t>(upsample_ref::round_half_even_saturate(
+                                   f[i], 0.0, dtype_max(dtype)));
+              }
+              if (!ok && !bad++) {
+                std::ostringstream os;
+                os.precision(12);
+                os << "first at " << index_str(out_shape, static_cast<int64_t>(i)) << ": got "
+                   << bits_to_value(got[i], dtype) << ", float32 kernel " << f[i];
+                first = os.str();
+              }
+            }
+            INFO(mem_str(mem) << ": " << bad << " differ; " << first);
+            CHECK(bad == 0);
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("resize float16 results round to nearest even", "[resize][rounding]") {
+  // align_corners 1x2 -> 1x5 samples t = 0, 1/4, 1/2, 3/4, 1: with neighbouring binary16 inputs
+  // a, b the results a + t (b - a) are exact in float32 and lie below, on and above the binary16
+  // midpoint, so only round-to-nearest-even gives the expected values.
+  const double u = 1.0 / 1024;
+  const std::vector<std::pair<double, double>> pairs = {
+      {1.0, 1.0 + u}, {1.0 + u, 1.0 + 2 * u}, {-1.0, -1.0 - u}, {2048, 2050}, {0.5, 0.5 + u / 2}};
+  upsample::ResizeOptions o;
+  o.coordinate_mode = CoordinateMode::kAlignCorners;
+  for (const auto& p : pairs) {
+    for (Mem mem : kAllMems) {
+      INFO(p.first << " .. " << p.second << " " << mem_str(mem));
+      Buffer in = make_buffer(DType::kFloat16, mem, Shape{1, 1, 1, 2});
+      in.fill({p.first, p.second});
+      Buffer out = make_buffer(DType::kFloat16, mem, Shape{1, 1, 1, 5});
+      REQUIRE(upsample::resize(in.view, out.view, o).ok());
+      const std::vector<uint32_t> got = out.read_bits();
+      for (int k = 0; k < 5; ++k) {
+        const double exact = p.first + (p.second - p.first) * k / 4.0;
+        INFO("t = " << k / 4.0 << ", exact " << exact);
+        CHECK(got[static_cast<size_t>(k)] == upsample_ref::double_to_half_bits(exact));
+      }
+    }
+  }
+}
