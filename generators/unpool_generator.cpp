@@ -36,7 +36,8 @@ class Unpool : public Halide::Generator<Unpool> {
       Expr corner = x % factor_x == 0 && y % factor_y == 0;
       value = Halide::select(corner, value, Halide::cast(value.type(), 0));
     }
-    output(x, y, c, n) = value;
+    unpooled(x, y, c, n) = value;
+    output(x, y, c, n) = unpooled(x, y, c, n);
 
     input.set_estimates({{0, 1920}, {0, 1080}, {0, 3}, {0, 1}});
     output.set_estimates({{0, 3840}, {0, 2160}, {0, 3}, {0, 1}});
@@ -44,7 +45,7 @@ class Unpool : public Halide::Generator<Unpool> {
     factor_y.set_estimate(2);
 
     if (get_auto_schedule()) return;
-    schedules::UnpoolFuncs funcs{output, input, output, factor_x, factor_y, x, y, c, n};
+    schedules::UnpoolFuncs funcs{output, unpooled, input, output, factor_x, factor_y, x, y, c, n};
     schedules::UnpoolTunables tunables;
     tunables.layout = layout;
     tunables.vector_lanes = vector_lanes;
@@ -54,6 +55,7 @@ class Unpool : public Halide::Generator<Unpool> {
 
  private:
   Halide::Var x{"x"}, y{"y"}, c{"c"}, n{"n"};
+  Halide::Func unpooled{"unpooled"};
 };
 
 }  // namespace

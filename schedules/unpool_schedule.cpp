@@ -11,14 +11,29 @@ void schedule_unpool(UnpoolFuncs& f, const Halide::Target& target, const UnpoolT
   geometry.constrain_strides();
 
   Halide::Var task("task");
-  split_rows(f.output, f.x, f.y, f.c, f.n, task, tunables.layout, tunables.rows_per_task);
+  RowTasks rows =
+      split_rows(f.output, f.x, f.y, f.c, f.n, task, tunables.layout, tunables.rows_per_task);
+  // Packed pixels are unpooled as planes, one row at a time, and interleaved when stored: Halide
+  // then writes whole vectors of pixels instead of one channel at a time.
+  const bool packed = packed_channels(tunables.layout) != 0;
+  Halide::Func values = packed ? f.unpooled : f.output;
+  const Layout values_layout = packed ? Layout::kPlanar : tunables.layout;
+  if (packed) {
+    // Chunks of a row keep the planes in L1 whatever the image width.
+    Halide::Var chunk("chunk"), column("column");
+    f.output.split(f.x, chunk, f.x, tunables.chunk_width, Halide::TailStrategy::GuardWithIf);
+    f.unpooled.compute_at(f.output, chunk);
+  }
   // A known horizontal factor turns x / factor into shuffles of dense loads; the common factors
   // get their own code, any other factor the general path.
   for (int factor : {2, 4}) {
-    vectorize_rows(f.output.specialize(f.factor_x == factor), f.x, f.c, geometry,
-                   geometry.output_width(), lanes, tunables.layout);
+    vectorize_rows(values.specialize(f.factor_x == factor), f.x, f.c, geometry,
+                   geometry.output_width(), lanes, values_layout);
   }
-  vectorize_rows(f.output, f.x, f.c, geometry, geometry.output_width(), lanes, tunables.layout);
+  vectorize_rows(values, f.x, f.c, geometry, geometry.output_width(), lanes, values_layout);
+  if (packed) {
+    vectorize_rows(f.output, f.x, f.c, geometry, geometry.output_width(), lanes, tunables.layout);
+  }
 }
 
 }  // namespace upsample::schedules

@@ -10,10 +10,12 @@ struct UnpoolTunables {
   Layout layout = Layout::kPlanar;
   int vector_lanes = 0;  // 0: the target's natural vector width for the element type
   int rows_per_task = 16;
+  int chunk_width = 256;  // packed layouts: output pixels unpooled per step (kept in L1)
 };
 
 struct UnpoolFuncs {
   Halide::Func output;
+  Halide::Func unpooled;  // the values, which the output stores
   Halide::OutputImageParam input;
   Halide::OutputImageParam output_param;
   Halide::Expr factor_x, factor_y;
