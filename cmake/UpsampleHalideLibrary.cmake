@@ -20,7 +20,7 @@ endfunction()
 
 # One operator variant: function upsample_<NAME> in library upsample_<NAME>, for every target of
 # UPSAMPLE_HALIDE_TARGETS. It is appended to UPSAMPLE_OPERATOR_LIBRARIES, and its dispatch KEY
-# ("name, phases, type, layout") to UPSAMPLE_<GENERATOR>_KERNELS.
+# ("name, phases, phase stride, type, layout") to UPSAMPLE_<GENERATOR>_KERNELS.
 function(upsample_add_variant NAME)
   cmake_parse_arguments(ARG "" "GENERATOR;KEY" "PARAMS" ${ARGN})
   add_halide_library(upsample_${NAME}

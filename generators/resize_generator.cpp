@@ -24,11 +24,13 @@ class Resize : public Halide::Generator<Resize> {
       {{"nearest", Method::kNearest}, {"linear", Method::kLinear}, {"cubic", Method::kCubic}}};
   GeneratorParam<schedules::Layout> layout{"layout", schedules::Layout::kPlanar,
                                            schedules::kLayoutNames};
-  // 0: any output width. k > 0: the output is exactly k times the input along x and the coordinate
-  // mode makes the taps periodic (every mode but align_corners, without exclude_outside), so
-  // output column k * i + p reads input columns i + offset(p, tap) with weights weight(p, tap):
-  // the horizontal pass needs no gathers. The runtime picks these variants only where that holds.
+  // 0: any output width. p > 0: the output is exactly p / q times the input along x (q is
+  // phase_stride) and the coordinate mode makes the taps periodic (every mode but align_corners,
+  // without exclude_outside), so output column p * i + r reads input columns q * i + offset(r, tap)
+  // with weights weight(r, tap): the horizontal pass needs no gathers. The runtime picks these
+  // variants only where that holds.
   GeneratorParam<int> phases{"phases", 0};
+  GeneratorParam<int> phase_stride{"phase_stride", 1};
   GeneratorParam<int> vector_lanes{"vector_lanes", 0};
   GeneratorParam<int> rows_per_task{"rows_per_task", 8};
 
@@ -83,6 +85,7 @@ class Resize : public Halide::Generator<Resize> {
     funcs.y = y;
     funcs.c = c;
     funcs.n = n;
+    funcs.phases = phases;
     schedules::ResizeTunables tunables;
     tunables.layout = layout;
     tunables.vector_lanes = vector_lanes;
@@ -128,16 +131,17 @@ class Resize : public Halide::Generator<Resize> {
     return h;
   }
 
-  // Along x with an integer factor k: one set of taps per phase, taken at a reference column far
-  // enough inside the input that none of its taps was clamped. `padded` extends the row two
+  // Along x with a rational factor k / q: one set of taps per phase, taken at a reference column
+  // far enough inside the input that none of its taps was clamped. `padded` extends the row two
   // columns past each edge (edge replication), so each phase is a dense vector expression and
   // Halide interleaves the k phases into the output.
   Expr phased_horizontal(Method m, const Expr& in_w, const InterpolationParams& params) {
     const int k = phases;
-    const int reference = 4;  // offsets lie in [-2, 2]: column 4's taps are never clamped
+    const int q = phase_stride;
+    const int reference = 4;  // a period whose taps are never clamped (inputs are >= 8 wide)
     Halide::Var phase("phase");
     AxisTaps taps = axis_taps(m, k * reference + phase, scale_x, in_w, output_width, params);
-    phase_offset(phase, tap) = taps.first + tap - reference;
+    phase_offset(phase, tap) = taps.first + tap - q * reference;
     phase_weight(phase, tap) = weight_of_tap(taps);
     // The row extended by edge replication. One clamped read per element lets Halide split off
     // the few edge columns and copy the rest with dense vectors.
@@ -145,7 +149,9 @@ class Resize : public Halide::Generator<Resize> {
     auto sample = [&](int p) {
       Expr h = 0.0f;
       for (int t = 0; t < tap_count(m); t++) {
-        Expr column = Halide::unsafe_promise_clamped(x / k + phase_offset(p, t), -2, in_w + 2);
+        // Offsets lie in [-2, q + 1]: the padded row covers every column read.
+        Expr column =
+            Halide::unsafe_promise_clamped(q * (x / k) + phase_offset(p, t), -2, in_w + 2);
         h += phase_weight(p, t) * padded(column, y, c, n);
       }
       return h;

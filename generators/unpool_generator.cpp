@@ -27,13 +27,19 @@ class Unpool : public Halide::Generator<Unpool> {
   Output<Buffer<void, 4>> output{"output"};
 
   void generate() {
+    // Along x, small factors divide in the expression (the schedule specializes on each, so the
+    // division becomes shuffles); large ones read a table of source columns, since a division by
+    // a factor known only at run time costs a scalar divide per pixel.
+    source_column(x) = x / factor_x;
+    Expr large = factor_x > kLargestInlineFactor;
+    Expr column = Halide::select(large, source_column(x), x / factor_x);
     // The caller guarantees output extents are input extents times the factors, so the source
     // pixel is always inside the input; the promise lets bounds inference see that.
-    Expr source_x = Halide::unsafe_promise_clamped(x / factor_x, 0, input.dim(0).extent() - 1);
+    Expr source_x = Halide::unsafe_promise_clamped(column, 0, input.dim(0).extent() - 1);
     Expr source_y = Halide::unsafe_promise_clamped(y / factor_y, 0, input.dim(1).extent() - 1);
     Expr value = input(source_x, source_y, c, n);
     if (mode == UnpoolMode::kBedOfNails) {
-      Expr corner = x % factor_x == 0 && y % factor_y == 0;
+      Expr corner = column * factor_x == x && y % factor_y == 0;
       value = Halide::select(corner, value, Halide::cast(value.type(), 0));
     }
     unpooled(x, y, c, n) = value;
@@ -45,7 +51,8 @@ class Unpool : public Halide::Generator<Unpool> {
     factor_y.set_estimate(2);
 
     if (get_auto_schedule()) return;
-    schedules::UnpoolFuncs funcs{output, unpooled, input, output, factor_x, factor_y, x, y, c, n};
+    schedules::UnpoolFuncs funcs{
+        output, unpooled, source_column, input, output, factor_x, factor_y, large, x, y, c, n};
     schedules::UnpoolTunables tunables;
     tunables.layout = layout;
     tunables.vector_lanes = vector_lanes;
@@ -55,7 +62,8 @@ class Unpool : public Halide::Generator<Unpool> {
 
  private:
   Halide::Var x{"x"}, y{"y"}, c{"c"}, n{"n"};
-  Halide::Func unpooled{"unpooled"};
+  Halide::Func unpooled{"unpooled"}, source_column{"source_column"};
+  static constexpr int kLargestInlineFactor = 4;
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "resize_schedule.h"
 
+#include <numeric>
+
 #include "common_schedule.h"
 
 namespace upsample::schedules {
@@ -11,9 +13,11 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
   const bool interpolating = f.vertical.defined();
   // Float math for interpolation, two vectors per step to hide latency; a copy for nearest.
   const Halide::Type math_type = interpolating ? Halide::Float(32) : f.output_param.type();
-  const int lanes = tunables.vector_lanes > 0
-                        ? tunables.vector_lanes
-                        : target.natural_vector_size(math_type) * (interpolating ? 2 : 1);
+  int lanes = tunables.vector_lanes > 0
+                  ? tunables.vector_lanes
+                  : target.natural_vector_size(math_type) * (interpolating ? 2 : 1);
+  // A vector of a phased variant spans whole periods, so each phase sits at fixed lanes.
+  if (f.phases > 1) lanes = std::lcm(lanes, f.phases);
 
   ImageGeometry geometry(f.input, f.output_param, tunables.layout);
   geometry.constrain_strides();

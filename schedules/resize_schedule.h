@@ -25,6 +25,7 @@ struct ResizeFuncs {
   Halide::OutputImageParam input;
   Halide::OutputImageParam output_param;
   Halide::Var x, y, c, n;
+  int phases = 0;  // output columns per period of a phased variant; vectors hold whole periods
 };
 
 void schedule_resize(ResizeFuncs& funcs, const Halide::Target& target,

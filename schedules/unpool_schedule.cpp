@@ -1,5 +1,7 @@
 #include "unpool_schedule.h"
 
+#include <numeric>
+
 #include "common_schedule.h"
 
 namespace upsample::schedules {
@@ -19,18 +21,23 @@ void schedule_unpool(UnpoolFuncs& f, const Halide::Target& target, const UnpoolT
   Halide::Func values = packed ? f.unpooled : f.output;
   const Layout values_layout = packed ? Layout::kPlanar : tunables.layout;
   if (packed) {
-    // Chunks of a row keep the planes in L1 whatever the image width.
+    // Chunks of a row keep the planes in L1 whatever the image width; the buffer is allocated
+    // once per row (folded to a chunk).
     Halide::Var chunk("chunk"), column("column");
     f.output.split(f.x, chunk, f.x, tunables.chunk_width, Halide::TailStrategy::GuardWithIf);
-    f.unpooled.compute_at(f.output, chunk);
+    f.unpooled.compute_at(f.output, chunk).store_at(f.output, rows.row);
   }
-  // A known horizontal factor turns x / factor into shuffles of dense loads; the common factors
-  // get their own code, any other factor the general path.
-  for (int factor : {2, 4}) {
+  // A known horizontal factor turns x / factor into shuffles of dense loads: each small factor
+  // gets its own code; larger ones read their source columns from a table.
+  f.source_column.compute_root();
+  for (int factor : {1, 2, 3, 4}) {
+    // Whole periods of `factor` columns per vector keep each source column at fixed lanes.
     vectorize_rows(values.specialize(f.factor_x == factor), f.x, f.c, geometry,
-                   geometry.output_width(), lanes, values_layout);
+                   geometry.output_width(), std::lcm(lanes, factor), values_layout);
   }
-  vectorize_rows(values, f.x, f.c, geometry, geometry.output_width(), lanes, values_layout);
+  vectorize_rows(values.specialize(f.large_factor_x), f.x, f.c, geometry, geometry.output_width(),
+                 lanes, values_layout);
+  values.specialize_fail("unpool: factor_x must be at least 1");
   if (packed) {
     vectorize_rows(f.output, f.x, f.c, geometry, geometry.output_width(), lanes, tunables.layout);
   }

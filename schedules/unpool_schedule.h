@@ -15,10 +15,12 @@ struct UnpoolTunables {
 
 struct UnpoolFuncs {
   Halide::Func output;
-  Halide::Func unpooled;  // the values, which the output stores
+  Halide::Func unpooled;       // the values, which the output stores
+  Halide::Func source_column;  // (x): input column of output column x, for large factors
   Halide::OutputImageParam input;
   Halide::OutputImageParam output_param;
   Halide::Expr factor_x, factor_y;
+  Halide::Expr large_factor_x;  // true where the algorithm reads source_column
   Halide::Var x, y, c, n;
 };
 

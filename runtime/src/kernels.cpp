@@ -11,14 +11,15 @@ namespace {
 template <typename Kernel>
 struct Entry {
   const char* name;  // method or mode
-  int phases;        // 0, or the integer factor along x of a phased variant
+  int phases;        // phased variants: output columns per period along x (else 0)
+  int phase_stride;  // phased variants: input columns per period
   const char* type;  // dtype, or uN for copies of N-bit elements
   const char* layout;
   Kernel kernel;
 };
 
-#define UPSAMPLE_KERNEL_ENTRY(name, phases, type, layout, function) \
-  {#name, phases, #type, #layout, &function},
+#define UPSAMPLE_KERNEL_ENTRY(name, phases, phase_stride, type, layout, function) \
+  {#name, phases, phase_stride, #type, #layout, &function},
 
 const Entry<ResizeKernel> kResizeKernels[] = {
     UPSAMPLE_FOR_EACH_RESIZE_KERNEL(UPSAMPLE_KERNEL_ENTRY)};
@@ -46,10 +47,11 @@ std::string bits_key(size_t bytes) {
 }
 
 template <typename Kernel, size_t N>
-Kernel lookup(const Entry<Kernel> (&table)[N], const char* name, int phases,
+Kernel lookup(const Entry<Kernel> (&table)[N], const char* name, Phases phases,
               const std::string& type, KernelLayout layout) {
   for (const Entry<Kernel>& entry : table) {
-    if (std::strcmp(entry.name, name) == 0 && entry.phases == phases && type == entry.type &&
+    if (std::strcmp(entry.name, name) == 0 && entry.phases == phases.out &&
+        entry.phase_stride == phases.in && type == entry.type &&
         std::strcmp(entry.layout, layout_key(layout)) == 0) {
       return entry.kernel;
     }
@@ -60,7 +62,7 @@ Kernel lookup(const Entry<Kernel> (&table)[N], const char* name, int phases,
 
 }  // namespace
 
-ResizeKernel find_resize_kernel(ResizeMethod method, int phases, DType dtype, size_t copy_bytes,
+ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, DType dtype, size_t copy_bytes,
                                 KernelLayout layout) {
   const char* name = method == ResizeMethod::kNearest    ? "nearest"
                      : method == ResizeMethod::kBilinear ? "linear"
@@ -72,7 +74,7 @@ ResizeKernel find_resize_kernel(ResizeMethod method, int phases, DType dtype, si
 
 UnpoolKernel find_unpool_kernel(UnpoolMode mode, size_t element_bytes, KernelLayout layout) {
   const char* name = mode == UnpoolMode::kNearest ? "nearest" : "bed_of_nails";
-  return lookup(kUnpoolKernels, name, 0, bits_key(element_bytes), layout);
+  return lookup(kUnpoolKernels, name, Phases{}, bits_key(element_bytes), layout);
 }
 
 }  // namespace upsample::internal

@@ -19,10 +19,17 @@ using ResizeKernel = int (*)(halide_buffer_t* input, int32_t output_width, int32
 using UnpoolKernel = int (*)(halide_buffer_t* input, int32_t factor_x, int32_t factor_y,
                              halide_buffer_t* output);
 
-// Nearest is a copy and is looked up by element size; bilinear and bicubic by dtype and by
-// phases (0, or the integer factor along x of a phased variant). A packed layout without a
-// variant of its own falls back to the interleaved one. nullptr when this build has none.
-ResizeKernel find_resize_kernel(ResizeMethod method, int phases, DType dtype, size_t copy_bytes,
+// The period of a phased variant: `out` output columns read `in` input columns; {0, 0} for the
+// general variants.
+struct Phases {
+  int out = 0;
+  int in = 0;
+};
+
+// Nearest is a copy and is looked up by element size; bilinear and bicubic by dtype and phases.
+// A packed layout without a variant of its own falls back to the interleaved one. nullptr when
+// this build has none.
+ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, DType dtype, size_t copy_bytes,
                                 KernelLayout layout);
 UnpoolKernel find_unpool_kernel(UnpoolMode mode, size_t element_bytes, KernelLayout layout);
 

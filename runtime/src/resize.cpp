@@ -1,6 +1,7 @@
 #include "upsample/resize.h"
 
 #include <cmath>
+#include <numeric>
 #include <string>
 
 #include "halide_bridge.h"
@@ -93,18 +94,23 @@ bool is_block_copy(const ResizeOptions& options, int64_t length_in, int64_t leng
   return false;
 }
 
-// The integer factor along x when a phased kernel computes exactly what the tabled one does:
-// an integer upscale by 2 or 4 whose taps repeat every `factor` columns. 0 otherwise.
-int horizontal_phases(const ResizeOptions& options, int64_t length_in, int64_t length_out) {
-  if (options.method == ResizeMethod::kNearest) return 0;
-  if (options.coordinate_mode == CoordinateMode::kAlignCorners) return 0;
+// The period along x when a phased kernel computes exactly what the tabled one does: an upscale
+// by a ratio out/in = p/q (in lowest terms) whose taps repeat every p output columns. {0, 0}
+// otherwise, and the runtime then uses the general kernel (so would it for ratios it has no
+// phased variant of).
+internal::Phases horizontal_phases(const ResizeOptions& options, int64_t length_in,
+                                   int64_t length_out) {
+  if (options.method == ResizeMethod::kNearest) return {};
+  if (options.coordinate_mode == CoordinateMode::kAlignCorners) return {};
   // Renormalised weights differ at the borders, where the phases assume edge replication.
-  if (options.method == ResizeMethod::kBicubic && options.exclude_outside) return 0;
-  if (length_out % length_in != 0) return 0;
-  const int64_t factor = length_out / length_in;
-  if (factor != 2 && factor != 4) return 0;
-  if (options.scale_w != 0.0 && options.scale_w != double(factor)) return 0;
-  return int(factor);
+  if (options.method == ResizeMethod::kBicubic && options.exclude_outside) return {};
+  // The phase tables are taken from a period a few columns inside the input.
+  if (length_in < 8 || length_out <= length_in) return {};
+  const int64_t divisor = std::gcd(length_in, length_out);
+  const int64_t p = length_out / divisor, q = length_in / divisor;
+  if (p > 8) return {};
+  if (options.scale_w != 0.0 && options.scale_w != double(p) / double(q)) return {};
+  return internal::Phases{int(p), int(q)};
 }
 
 }  // namespace
@@ -199,7 +205,8 @@ Status resize(const TensorView& input, const TensorView& output, const ResizeOpt
   internal::ResizeKernel kernel = internal::find_resize_kernel(
       options.method, horizontal_phases(options, in_w, out_w), input.dtype, copy_bytes, layout);
   if (kernel == nullptr) {
-    kernel = internal::find_resize_kernel(options.method, 0, input.dtype, copy_bytes, layout);
+    kernel = internal::find_resize_kernel(options.method, internal::Phases{}, input.dtype,
+                                          copy_bytes, layout);
   }
   if (kernel == nullptr) {
     return Status(StatusCode::kUnsupported, std::string(op) + ": this build has no " +
