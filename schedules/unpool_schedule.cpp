@@ -21,11 +21,11 @@ void schedule_unpool(UnpoolFuncs& f, const Halide::Target& target, const UnpoolT
   Halide::Func values = packed ? f.unpooled : f.output;
   const Layout values_layout = packed ? Layout::kPlanar : tunables.layout;
   if (packed) {
-    // Chunks of a row keep the planes in L1 whatever the image width; the buffer is allocated
-    // once per row (folded to a chunk).
+    // Chunks of a row keep the planes in L1 whatever the image width; a chunk's buffer has a
+    // fixed size, so it lives on the stack.
     Halide::Var chunk("chunk"), column("column");
     f.output.split(f.x, chunk, f.x, tunables.chunk_width, Halide::TailStrategy::GuardWithIf);
-    f.unpooled.compute_at(f.output, chunk).store_at(f.output, rows.row);
+    f.unpooled.compute_at(f.output, chunk).bound_storage(f.x, tunables.chunk_width);
   }
   // A known horizontal factor turns x / factor into shuffles of dense loads: each small factor
   // gets its own code; larger ones read their source columns from a table.
