@@ -57,18 +57,25 @@ class Resize : public Halide::Generator<Resize> {
 
     if (m == Method::kNearest) {
       // A copy: no arithmetic on the values, so any element type (and NaN payloads) pass intact.
-      define_tables(m, x, scale_x, in_w, output_width, params, x_index, x_weight);
-      output(x, y, c, n) = input(column(0, in_w), row(0), c, n);
+      Func source_row("source_row");
+      source_row(x, y, c, n) = input(x, row(0), c, n);
+      if (phases > 0) {
+        resized(x, y, c, n) = phased_horizontal(m, in_w, params, source_row);
+      } else {
+        define_tables(m, x, scale_x, in_w, output_width, params, x_index, x_weight);
+        resized(x, y, c, n) = source_row(column(0, in_w), y, c, n);
+      }
     } else {
       Expr v = 0.0f;
       for (int k = 0; k < tap_count(m); k++) {
         v += y_weight(y, k) * Halide::cast<float>(input(x, row(k), c, n));
       }
       vertical(x, y, c, n) = v;
-      Expr h = phases > 0 ? phased_horizontal(m, in_w, params) : tabled_horizontal(m, in_w, params);
+      Expr h = phases > 0 ? phased_horizontal(m, in_w, params, vertical)
+                          : tabled_horizontal(m, in_w, params);
       resized(x, y, c, n) = to_output_type(h, output.type());
-      output(x, y, c, n) = resized(x, y, c, n);
     }
+    output(x, y, c, n) = resized(x, y, c, n);
 
     output.dim(0).set_extent(output_width);
     output.dim(1).set_extent(output_height);
@@ -135,25 +142,28 @@ class Resize : public Halide::Generator<Resize> {
   // far enough inside the input that none of its taps was clamped. `padded` extends the row two
   // columns past each edge (edge replication), so each phase is a dense vector expression and
   // Halide interleaves the k phases into the output.
-  Expr phased_horizontal(Method m, const Expr& in_w, const InterpolationParams& params) {
+  Expr phased_horizontal(Method m, const Expr& in_w, const InterpolationParams& params,
+                         const Func& row) {
     const int k = phases;
     const int q = phase_stride;
     const int reference = 4;  // a period whose taps are never clamped (inputs are >= 8 wide)
     Halide::Var phase("phase");
     AxisTaps taps = axis_taps(m, k * reference + phase, scale_x, in_w, output_width, params);
     phase_offset(phase, tap) = taps.first + tap - q * reference;
-    phase_weight(phase, tap) = weight_of_tap(taps);
+    if (m != Method::kNearest) phase_weight(phase, tap) = weight_of_tap(taps);
     // The row extended by edge replication. One clamped read per element lets Halide split off
     // the few edge columns and copy the rest with dense vectors.
-    padded(x, y, c, n) = vertical(Halide::clamp(Halide::likely(x), 0, in_w - 1), y, c, n);
-    auto sample = [&](int p) {
-      Expr h = 0.0f;
-      for (int t = 0; t < tap_count(m); t++) {
+    padded(x, y, c, n) = row(Halide::clamp(Halide::likely(x), 0, in_w - 1), y, c, n);
+    auto sample = [&](int p) -> Expr {
+      auto tap_value = [&](int t) -> Expr {
         // Offsets lie in [-2, q + 1]: the padded row covers every column read.
         Expr column =
             Halide::unsafe_promise_clamped(q * (x / k) + phase_offset(p, t), -2, in_w + 2);
-        h += phase_weight(p, t) * padded(column, y, c, n);
-      }
+        return padded(column, y, c, n);
+      };
+      if (m == Method::kNearest) return tap_value(0);  // a copy
+      Expr h = 0.0f;
+      for (int t = 0; t < tap_count(m); t++) h += phase_weight(p, t) * tap_value(t);
       return h;
     };
     Expr h = sample(k - 1);

@@ -33,12 +33,12 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
       split_rows(f.output, f.x, f.y, f.c, f.n, task, tunables.layout, tunables.rows_per_task);
 
   const bool packed = packed_channels(tunables.layout) != 0;
-  if (interpolating) {
-    // One row of vertical results per output row, kept in a per-task buffer folded to one row.
-    // Packed pixels are interpolated as planes and interleaved only when stored: Halide then
-    // reads and writes the packed rows with dense vectors and shuffles.
+  // Row stages: one row of vertical results (and of its edge-padded copy) per output row, kept in
+  // a per-task buffer folded to one row. Packed pixels are resized as planes and interleaved only
+  // when stored: Halide then reads and writes the packed rows with dense vectors and shuffles.
+  {
     std::vector<Func> row_stages = {f.vertical, f.padded};
-    if (packed) row_stages.push_back(f.resized);
+    if (packed && (interpolating || f.padded.defined())) row_stages.push_back(f.resized);
     for (Func stage : row_stages) {
       if (!stage.defined()) continue;
       stage.compute_at(f.output, rows.row);

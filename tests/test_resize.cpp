@@ -147,6 +147,10 @@ TEST_CASE("resize on larger images exercises the vector loops and their tails", 
       {{1, 3, 10, 33}, 40, 132},  // x4 RGB, odd width
       {{1, 4, 6, 20}, 12, 80},    // x4 RGBA
       {{1, 3, 5, 9}, 10, 18},     // x2 with rows narrower than a vector
+      {{1, 3, 8, 40}, 12, 60},    // x3/2 RGB: rational phases
+      {{2, 4, 6, 16}, 9, 24},     // x3/2 RGBA, batch
+      {{1, 2, 7, 10}, 21, 30},    // x3 (nearest: the block copy), 2 channels
+      {{1, 3, 4, 8}, 6, 12},      // x3/2 at the smallest phased width
   };
   uint32_t seed = 99;
   for (ResizeMethod method :

@@ -100,7 +100,6 @@ bool is_block_copy(const ResizeOptions& options, int64_t length_in, int64_t leng
 // phased variant of).
 internal::Phases horizontal_phases(const ResizeOptions& options, int64_t length_in,
                                    int64_t length_out) {
-  if (options.method == ResizeMethod::kNearest) return {};
   if (options.coordinate_mode == CoordinateMode::kAlignCorners) return {};
   // Renormalised weights differ at the borders, where the phases assume edge replication.
   if (options.method == ResizeMethod::kBicubic && options.exclude_outside) return {};
