@@ -84,10 +84,9 @@ inline SourceCoordinate source_coordinate(const Halide::Expr& x, const Halide::E
   return c;
 }
 
-// The input index nearest picks, clamped to the input (edge replication). Halves are compared
-// exactly: 2 * remainder against the denominator.
-inline Halide::Expr nearest_index(const SourceCoordinate& c, const Halide::Expr& mode,
-                                  const Halide::Expr& length_in) {
+// The input index nearest picks, before clamping to the input (callers clamp: edge replication).
+// Halves are compared exactly: 2 * remainder against the denominator.
+inline Halide::Expr nearest_index(const SourceCoordinate& c, const Halide::Expr& mode) {
   using Halide::Expr;
   using Halide::select;
   Expr zero = Halide::Internal::make_zero(Halide::Float(64));
@@ -96,7 +95,7 @@ inline Halide::Expr nearest_index(const SourceCoordinate& c, const Halide::Expr&
                    mode == int(NearestMode::kFloor), Halide::cast<bool>(false),
                    mode == int(NearestMode::kCeil), c.remainder > zero,
                    twice > c.denominator);  // round_prefer_floor
-  return Halide::clamp(c.base + select(up, 1, 0), 0, length_in - 1);
+  return c.base + select(up, 1, 0);
 }
 
 // Keys' cubic convolution weight of the tap at signed distance `d` (|d| < 2) for coefficient `a`,

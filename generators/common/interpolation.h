@@ -47,7 +47,7 @@ inline AxisTaps axis_taps(Method method, const Halide::Expr& x, const Halide::Ex
   // Weights are computed in float64, once per row or column, and used as float32.
   auto to_float = [](const Expr& w) { return Halide::strict_float(Halide::cast<float>(w)); };
   if (method == Method::kNearest) {
-    taps.first = nearest_index(coordinate, params.nearest_mode, length_in);
+    taps.first = nearest_index(coordinate, params.nearest_mode);
     taps.weight = {Expr(1.0f)};
     return taps;
   }
