@@ -52,6 +52,11 @@ void install_error_handler() {
   std::call_once(once, [] { halide_set_error_handler(record_halide_error); });
 }
 
+std::shared_mutex& thread_pool_mutex() {
+  static std::shared_mutex mutex;
+  return mutex;
+}
+
 void clear_kernel_error() {
   last_kernel_error.clear();
 }

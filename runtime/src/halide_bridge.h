@@ -2,6 +2,7 @@
 // become Status values instead of abort().
 #pragma once
 
+#include <shared_mutex>
 #include <string>
 
 #include "HalideRuntime.h"
@@ -33,6 +34,10 @@ template <typename Kernel>
 Status call_kernel(const char* op, Kernel&& kernel);
 
 void install_error_handler();
+
+// Kernels run under a shared lock; changing the thread count takes it exclusively, because
+// Halide's pool can only shrink by being shut down, which must not happen under a running kernel.
+std::shared_mutex& thread_pool_mutex();
 void clear_kernel_error();
 std::string kernel_error();
 
@@ -40,7 +45,11 @@ template <typename Kernel>
 Status call_kernel(const char* op, Kernel&& kernel) {
   install_error_handler();
   clear_kernel_error();
-  const int code = kernel();
+  int code;
+  {
+    std::shared_lock<std::shared_mutex> pool_in_use(thread_pool_mutex());
+    code = kernel();
+  }
   if (code == 0) return Status::Ok();
   return Status(StatusCode::kInternal, std::string(op) + ": kernel failed (Halide error " +
                                            std::to_string(code) + "): " + kernel_error());
