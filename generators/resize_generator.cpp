@@ -31,6 +31,10 @@ class Resize : public Halide::Generator<Resize> {
   // variants only where that holds.
   GeneratorParam<int> phases{"phases", 0};
   GeneratorParam<int> phase_stride{"phase_stride", 1};
+  // uint8 bilinear only: weights that are multiples of 1/16 along both axes (the runtime checks:
+  // output/input ratios whose numerator divides 8) make every product and sum an exact 16-bit
+  // integer, so the float result, rounded half to even, is computed exactly in uint16 lanes.
+  GeneratorParam<bool> fixed_point{"fixed_point", false};
   GeneratorParam<int> vector_lanes{"vector_lanes", 0};
   GeneratorParam<int> rows_per_task{"rows_per_task", 8};
 
@@ -65,6 +69,17 @@ class Resize : public Halide::Generator<Resize> {
         define_tables(m, x, scale_x, in_w, output_width, params, x_index, x_weight);
         resized(x, y, c, n) = source_row(column(0, in_w), y, c, n);
       }
+    } else if (fixed_point) {
+      // Sums of 16ths of 16ths of 0..255 stay below 65536.
+      Expr v = Halide::cast<uint16_t>(0);
+      for (int k = 0; k < tap_count(m); k++) {
+        v += sixteenths(y_weight(y, k)) * Halide::cast<uint16_t>(input(x, row(k), c, n));
+      }
+      vertical(x, y, c, n) = v;
+      Expr h = phased_horizontal(m, in_w, params, vertical);
+      // h / 256 rounded to nearest, ties to even.
+      Expr odd = (h >> 8) & 1;
+      resized(x, y, c, n) = Halide::cast<uint8_t>((h + 127 + odd) >> 8);
     } else {
       Expr v = 0.0f;
       for (int k = 0; k < tap_count(m); k++) {
@@ -93,6 +108,7 @@ class Resize : public Halide::Generator<Resize> {
     funcs.c = c;
     funcs.n = n;
     funcs.phases = phases;
+    funcs.fixed_point = fixed_point;
     schedules::ResizeTunables tunables;
     tunables.layout = layout;
     tunables.vector_lanes = vector_lanes;
@@ -162,6 +178,11 @@ class Resize : public Halide::Generator<Resize> {
         return padded(column, y, c, n);
       };
       if (m == Method::kNearest) return tap_value(0);  // a copy
+      if (fixed_point) {
+        Expr h = Halide::cast<uint16_t>(0);
+        for (int t = 0; t < tap_count(m); t++) h += sixteenths(phase_weight(p, t)) * tap_value(t);
+        return h;
+      }
       Expr h = 0.0f;
       for (int t = 0; t < tap_count(m); t++) h += phase_weight(p, t) * tap_value(t);
       return h;
@@ -169,6 +190,11 @@ class Resize : public Halide::Generator<Resize> {
     Expr h = sample(k - 1);
     for (int p = k - 2; p >= 0; p--) h = Halide::select(x % k == p, sample(p), h);
     return h;
+  }
+
+  // A weight that is a multiple of 1/16 (as the fixed-point variants are only used for), in 16ths.
+  static Expr sixteenths(const Expr& weight) {
+    return Halide::cast<uint16_t>(Halide::round(weight * 16.0f));
   }
 
   // Integers: round to nearest, ties to even (Halide's round), then saturate.

@@ -12,7 +12,9 @@ using Halide::Var;
 void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeTunables& tunables) {
   const bool interpolating = f.vertical.defined();
   // Float math for interpolation, two vectors per step to hide latency; a copy for nearest.
-  const Halide::Type math_type = interpolating ? Halide::Float(32) : f.output_param.type();
+  const Halide::Type math_type = !interpolating  ? f.output_param.type()
+                                 : f.fixed_point ? Halide::UInt(16)
+                                                 : Halide::Float(32);
   int lanes = tunables.vector_lanes > 0
                   ? tunables.vector_lanes
                   : target.natural_vector_size(math_type) * (interpolating ? 2 : 1);

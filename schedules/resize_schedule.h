@@ -26,6 +26,7 @@ struct ResizeFuncs {
   Halide::OutputImageParam output_param;
   Halide::Var x, y, c, n;
   int phases = 0;  // output columns per period of a phased variant; vectors hold whole periods
+  bool fixed_point = false;  // interpolation in uint16 lanes instead of float32
 };
 
 void schedule_resize(ResizeFuncs& funcs, const Halide::Target& target,

@@ -469,3 +469,55 @@ TEST_CASE("resize float16 results round to nearest even", "[resize][rounding]") 
     }
   }
 }
+
+TEST_CASE("uint8 bilinear by 2 and 4 (fixed point) is the float32 result rounded half to even",
+          "[resize][fixed]") {
+  // With weights in 16ths the uint8 kernels compute in 16-bit integers. The exact value lands on
+  // a .5 tie often (weights 1/16 apart), so this checks the tie rule bit for bit against the
+  // float32 kernel, whose sums are exact for these weights.
+  struct Case {
+    Shape in;
+    int64_t out_h, out_w;
+  };
+  const std::vector<Case> cases = {
+      {{1, 3, 9, 20}, 18, 40},  // x2 both axes
+      {{1, 4, 7, 16}, 28, 64},  // x4 both axes, RGBA
+      {{2, 3, 12, 24}, 6, 48},  // x2 along W, /2 along H
+      {{1, 1, 8, 10}, 8, 40},   // x4 along W, x1 along H
+      {{1, 3, 8, 12}, 64, 24},  // x8 along H
+      {{1, 3, 6, 12}, 9, 24},   // x3/2 along H: not 16ths, the float kernel
+  };
+  uint32_t seed = 777;
+  for (const Case& c : cases) {
+    const Shape out_shape{c.in.n, c.in.c, c.out_h, c.out_w};
+    const std::vector<double> input = random_values(DType::kUInt8, c.in.count(), seed++);
+    for (CoordinateMode cm : {CoordinateMode::kHalfPixel, CoordinateMode::kAsymmetric,
+                              CoordinateMode::kPytorchHalfPixel}) {
+      ResizeOptions o;
+      o.method = ResizeMethod::kBilinear;
+      o.coordinate_mode = cm;
+      Buffer fin = make_buffer(DType::kFloat32, Mem::kNCHW, c.in);
+      fin.fill(input);
+      Buffer fout = make_buffer(DType::kFloat32, Mem::kNCHW, out_shape);
+      REQUIRE(upsample::resize(fin.view, fout.view, o).ok());
+      const std::vector<double> f = fout.read();
+      for (Mem mem : kAllMems) {
+        INFO(mem_str(mem) << " " << c.in.n << "x" << c.in.c << "x" << c.in.h << "x" << c.in.w
+                          << " -> " << c.out_h << "x" << c.out_w << " " << options_str(o));
+        Buffer in = make_buffer(DType::kUInt8, mem, c.in);
+        in.fill(input);
+        Buffer out = make_buffer(DType::kUInt8, mem, out_shape);
+        REQUIRE(upsample::resize(in.view, out.view, o).ok());
+        const std::vector<uint32_t> got = out.read_bits();
+        int64_t bad = 0, ties = 0;
+        for (size_t i = 0; i < got.size(); ++i) {
+          ties += f[i] - std::floor(f[i]) == 0.5;
+          bad += got[i] != static_cast<uint32_t>(
+                               upsample_ref::round_half_even_saturate(f[i], 0.0, 255.0));
+        }
+        CHECK(bad == 0);
+        if (cm == CoordinateMode::kHalfPixel) CHECK(ties > 0);  // the rule was exercised
+      }
+    }
+  }
+}

@@ -62,11 +62,12 @@ Kernel lookup(const Entry<Kernel> (&table)[N], const char* name, Phases phases,
 
 }  // namespace
 
-ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, DType dtype, size_t copy_bytes,
-                                KernelLayout layout) {
-  const char* name = method == ResizeMethod::kNearest    ? "nearest"
-                     : method == ResizeMethod::kBilinear ? "linear"
-                                                         : "cubic";
+ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, bool fixed_point, DType dtype,
+                                size_t copy_bytes, KernelLayout layout) {
+  const char* name = method == ResizeMethod::kNearest   ? "nearest"
+                     : method == ResizeMethod::kBicubic ? "cubic"
+                     : fixed_point                      ? "linear16"
+                                                        : "linear";
   const std::string type =
       method == ResizeMethod::kNearest ? bits_key(copy_bytes) : dtype_name(dtype);
   return lookup(kResizeKernels, name, phases, type, layout);

@@ -26,11 +26,11 @@ struct Phases {
   int in = 0;
 };
 
-// Nearest is a copy and is looked up by element size; bilinear and bicubic by dtype and phases.
-// A packed layout without a variant of its own falls back to the interleaved one. nullptr when
-// this build has none.
-ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, DType dtype, size_t copy_bytes,
-                                KernelLayout layout);
+// Nearest is a copy and is looked up by element size; bilinear and bicubic by dtype and phases,
+// bilinear also by whether it runs in fixed point. A packed layout without a variant of its own
+// falls back to the interleaved one. nullptr when this build has none.
+ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, bool fixed_point, DType dtype,
+                                size_t copy_bytes, KernelLayout layout);
 UnpoolKernel find_unpool_kernel(UnpoolMode mode, size_t element_bytes, KernelLayout layout);
 
 }  // namespace upsample::internal

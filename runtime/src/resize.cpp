@@ -98,6 +98,12 @@ bool is_block_copy(const ResizeOptions& options, int64_t length_in, int64_t leng
 // by a ratio out/in = p/q (in lowest terms) whose taps repeat every p output columns. {0, 0}
 // otherwise, and the runtime then uses the general kernel (so would it for ratios it has no
 // phased variant of).
+// out / in in lowest terms.
+internal::Phases reduced_ratio(int64_t length_in, int64_t length_out) {
+  const int64_t divisor = std::gcd(length_in, length_out);
+  return internal::Phases{int(length_out / divisor), int(length_in / divisor)};
+}
+
 internal::Phases horizontal_phases(const ResizeOptions& options, int64_t length_in,
                                    int64_t length_out) {
   if (options.coordinate_mode == CoordinateMode::kAlignCorners) return {};
@@ -105,11 +111,24 @@ internal::Phases horizontal_phases(const ResizeOptions& options, int64_t length_
   if (options.method == ResizeMethod::kBicubic && options.exclude_outside) return {};
   // The phase tables are taken from a period a few columns inside the input.
   if (length_in < 8 || length_out <= length_in) return {};
-  const int64_t divisor = std::gcd(length_in, length_out);
-  const int64_t p = length_out / divisor, q = length_in / divisor;
-  if (p > 8) return {};
-  if (options.scale_w != 0.0 && options.scale_w != double(p) / double(q)) return {};
-  return internal::Phases{int(p), int(q)};
+  const internal::Phases ratio = reduced_ratio(length_in, length_out);
+  if (ratio.out > 8) return {};
+  if (options.scale_w != 0.0 && options.scale_w != double(ratio.out) / double(ratio.in)) return {};
+  return ratio;
+}
+
+// True when uint8 bilinear can run exactly in 16-bit fixed point: every weight along both axes
+// is a multiple of 1/16. With a ratio out/in = p/q in lowest terms the coordinates' fractions
+// have denominator 2p (half-pixel modes) or p (asymmetric), so p must divide 8; along x the
+// phased variants for p = 2 and 4 exist.
+bool fixed_point_bilinear(const ResizeOptions& options, DType dtype, internal::Phases x_phases,
+                          int64_t in_h, int64_t out_h) {
+  if (options.method != ResizeMethod::kBilinear || dtype != DType::kUInt8) return false;
+  if (x_phases.in != 1 || (x_phases.out != 2 && x_phases.out != 4)) return false;
+  if (options.coordinate_mode == CoordinateMode::kAlignCorners) return false;
+  const internal::Phases y = reduced_ratio(in_h, out_h);
+  if (8 % y.out != 0) return false;
+  return options.scale_h == 0.0 || options.scale_h == double(y.out) / double(y.in);
 }
 
 }  // namespace
@@ -201,10 +220,16 @@ Status resize(const TensorView& input, const TensorView& output, const ResizeOpt
   }
   internal::KernelLayout layout;
   if (Status s = internal::choose_layout(op, in_view, out_view, &layout); !s.ok()) return s;
-  internal::ResizeKernel kernel = internal::find_resize_kernel(
-      options.method, horizontal_phases(options, in_w, out_w), input.dtype, copy_bytes, layout);
+  const internal::Phases phases = horizontal_phases(options, in_w, out_w);
+  const bool fixed_point = fixed_point_bilinear(options, input.dtype, phases, in_h, out_h);
+  internal::ResizeKernel kernel = internal::find_resize_kernel(options.method, phases, fixed_point,
+                                                               input.dtype, copy_bytes, layout);
+  if (kernel == nullptr && fixed_point) {
+    kernel = internal::find_resize_kernel(options.method, phases, false, input.dtype, copy_bytes,
+                                          layout);
+  }
   if (kernel == nullptr) {
-    kernel = internal::find_resize_kernel(options.method, internal::Phases{}, input.dtype,
+    kernel = internal::find_resize_kernel(options.method, internal::Phases{}, false, input.dtype,
                                           copy_bytes, layout);
   }
   if (kernel == nullptr) {
