@@ -303,3 +303,56 @@ TEST_CASE("golden: unpool matches PyTorch", "[golden][unpool]") {
   }
   CHECK(checked > 0);
 }
+
+// shuffle_pytorch.json (make_golden.py shuffle): a copy, so exact for both dtypes, NCHW and NHWC.
+TEST_CASE("golden: pixel shuffle matches PyTorch and the ONNX DepthToSpace / SpaceToDepth spec",
+          "[golden][shuffle]") {
+  const json j = load("shuffle_pytorch.json");
+  int checked = 0, crd = 0, dcr = 0;
+  for (const json& c : j["cases"]) {
+    const std::string name = c.value("name", std::string("(unnamed)"));
+    INFO("shuffle_pytorch.json case " << name);
+    const std::string op = c.at("op").get<std::string>();
+    REQUIRE((op == "pixel_shuffle" || op == "pixel_unshuffle"));
+    const std::string source = c.at("source").get<std::string>();
+    REQUIRE((source == "torch" || source == "onnx-spec"));
+    const DType dtype = parse_dtype(c.at("dtype").get<std::string>());
+    upsample::ShuffleOptions o;
+    const std::string order = c.at("order").get<std::string>();
+    if (order == "crd") {
+      o.order = upsample::ShuffleOrder::kCRD;
+      ++crd;
+    } else if (order == "dcr") {
+      o.order = upsample::ShuffleOrder::kDCR;
+      ++dcr;
+    } else {
+      FAIL("unknown shuffle order " << order);
+    }
+    REQUIRE(c.at("factor").size() == 2);
+    o.factor_h = c["factor"][0].get<int>();
+    o.factor_w = c["factor"][1].get<int>();
+    const Shape in_shape = parse_shape(c.at("input_shape"));
+    const Shape out_shape = parse_shape(c.at("output_shape"));
+    const std::vector<double> input = parse_values(c.at("input"), in_shape);
+    const std::vector<double> want = parse_values(c.at("output"), out_shape);
+    for (Mem mem : {Mem::kNCHW, Mem::kNHWC}) {
+      INFO(mem_str(mem));
+      std::vector<double> got;
+      std::string error;
+      const bool ran = run_op(
+          dtype, mem, in_shape, input, out_shape,
+          [&](const upsample::TensorView& i, const upsample::TensorView& out) {
+            return op == "pixel_shuffle" ? upsample::pixel_shuffle(i, out, o)
+                                         : upsample::pixel_unshuffle(i, out, o);
+          },
+          &got, &error);
+      CHECK(error == "");
+      // A copy: exact for every dtype (compared as integers are: no tolerance).
+      if (ran) CHECK(compare_golden(got, want, DType::kUInt8, out_shape, Leeway{}) == "");
+    }
+    ++checked;
+  }
+  CHECK(checked > 0);
+  CHECK(crd > 0);
+  CHECK(dcr > 0);
+}

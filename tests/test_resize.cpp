@@ -512,8 +512,8 @@ TEST_CASE("uint8 bilinear by 2 and 4 (fixed point) is the float32 result rounded
         int64_t bad = 0, ties = 0;
         for (size_t i = 0; i < got.size(); ++i) {
           ties += f[i] - std::floor(f[i]) == 0.5;
-          bad += got[i] != static_cast<uint32_t>(
-                               upsample_ref::round_half_even_saturate(f[i], 0.0, 255.0));
+          bad += got[i] !=
+                 static_cast<uint32_t>(upsample_ref::round_half_even_saturate(f[i], 0.0, 255.0));
         }
         CHECK(bad == 0);
         if (cm == CoordinateMode::kHalfPixel) CHECK(ties > 0);  // the rule was exercised

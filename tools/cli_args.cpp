@@ -39,6 +39,10 @@ constexpr Choice<upsample::UnpoolMode> kUnpoolModes[] = {
     {"nearest", upsample::UnpoolMode::kNearest},
     {"bed-of-nails", upsample::UnpoolMode::kBedOfNails},
 };
+constexpr Choice<upsample::ShuffleOrder> kShuffleOrders[] = {
+    {"crd", upsample::ShuffleOrder::kCRD},
+    {"dcr", upsample::ShuffleOrder::kDCR},
+};
 constexpr Choice<upsample::Layout> kLayouts[] = {
     {"nchw", upsample::Layout::kNCHW},
     {"nhwc", upsample::Layout::kNHWC},
@@ -131,6 +135,9 @@ upsample::NearestMode parse_nearest_mode(const std::string& text) {
 upsample::UnpoolMode parse_unpool_mode(const std::string& text) {
   return parse_choice(text, kUnpoolModes, "unpool mode");
 }
+upsample::ShuffleOrder parse_shuffle_order(const std::string& text) {
+  return parse_choice(text, kShuffleOrders, "shuffle order");
+}
 upsample::Layout parse_layout(const std::string& text) {
   return parse_choice(text, kLayouts, "layout");
 }
@@ -146,6 +153,9 @@ std::string nearest_mode_choices() {
 }
 std::string unpool_mode_choices() {
   return choices(kUnpoolModes);
+}
+std::string shuffle_order_choices() {
+  return choices(kShuffleOrders);
 }
 std::string layout_choices() {
   return choices(kLayouts);

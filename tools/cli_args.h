@@ -5,6 +5,7 @@
 #include <string>
 
 #include "upsample/resize.h"
+#include "upsample/shuffle.h"
 #include "upsample/tensor.h"
 #include "upsample/unpool.h"
 
@@ -21,6 +22,7 @@ upsample::ResizeMethod parse_resize_method(const std::string& text);
 upsample::CoordinateMode parse_coordinate_mode(const std::string& text);
 upsample::NearestMode parse_nearest_mode(const std::string& text);
 upsample::UnpoolMode parse_unpool_mode(const std::string& text);
+upsample::ShuffleOrder parse_shuffle_order(const std::string& text);
 upsample::Layout parse_layout(const std::string& text);
 
 // The accepted names, comma-separated, for the help text.
@@ -28,6 +30,7 @@ std::string resize_method_choices();
 std::string coordinate_mode_choices();
 std::string nearest_mode_choices();
 std::string unpool_mode_choices();
+std::string shuffle_order_choices();
 std::string layout_choices();
 
 // "H,W": two integers in [1, 2^31).

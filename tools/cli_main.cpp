@@ -1,4 +1,5 @@
-// The `upsample` command-line program: resizes or unpools a .npy or PNG file with the library.
+// The `upsample` command-line program: resizes, unpools or pixel-shuffles a .npy or PNG file
+// with the library.
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
@@ -43,6 +44,12 @@ struct UnpoolArgs {
   CommonArgs files;
   std::string mode;
   std::string factor;
+};
+
+struct ShuffleArgs {
+  CommonArgs files;
+  std::string factor;
+  std::string order = "crd";
 };
 
 int report(const std::string& message, int exit_code) {
@@ -137,6 +144,56 @@ void run_unpool(const UnpoolArgs& args) {
   write_tensor_file(args.files.output, output);
 }
 
+// Depth to space (shuffle) or space to depth (unshuffle).
+void run_shuffle(const ShuffleArgs& args, bool to_space) {
+  upsample::ShuffleOptions options;
+  options.order = parse_shuffle_order(args.order);
+  const AxisPair<int> factor = parse_factor(args.factor);
+  options.factor_h = factor.h;
+  options.factor_w = factor.w;
+
+  const HostTensor input = read_input(args.files);
+  const int64_t block = checked_product(factor.h, factor.w);
+  HostTensor output;
+  if (to_space) {
+    if (input.c() % block != 0) {
+      throw Error("input has " + std::to_string(input.c()) +
+                  " channels, not a multiple of the block " + std::to_string(block));
+    }
+    output = HostTensor::allocate(input.dtype, input.layout, input.n(), input.c() / block,
+                                  checked_product(input.h(), factor.h),
+                                  checked_product(input.w(), factor.w));
+    check(upsample::pixel_shuffle(input.input_view(), output.view(), options));
+  } else {
+    if (input.h() % factor.h != 0 || input.w() % factor.w != 0) {
+      throw Error("input size " + std::to_string(input.h()) + "x" + std::to_string(input.w()) +
+                  " is not a multiple of the factors");
+    }
+    output = HostTensor::allocate(input.dtype, input.layout, input.n(),
+                                  checked_product(input.c(), block), input.h() / factor.h,
+                                  input.w() / factor.w);
+    check(upsample::pixel_unshuffle(input.input_view(), output.view(), options));
+  }
+  write_tensor_file(args.files.output, output);
+}
+
+void add_shuffle_command(CLI::App& app, const char* name, const char* description,
+                         ShuffleArgs* args, CLI::App** command) {
+  *command = app.add_subcommand(name, description);
+  add_file_arguments(*command, &args->files);
+  (*command)
+      ->add_option("--factor", args->factor, "block size per axis")
+      ->required()
+      ->type_name("R|RH,RW");
+  (*command)
+      ->add_option("--order", args->order,
+                   "where a block's offset lives among the channels (default crd, PyTorch's; dcr "
+                   "is ONNX DepthToSpace's default): " +
+                       shuffle_order_choices())
+      ->type_name("ORDER");
+  add_layout_option(*command, &args->files);
+}
+
 int run(int argc, char** argv) {
   CLI::App app{"Upsamples a 4-D tensor (.npy) or an image (.png) with the upsample library.",
                "upsample"};
@@ -187,6 +244,16 @@ int run(int argc, char** argv) {
       ->type_name("K|KH,KW");
   add_layout_option(unpool, &unpool_args.files);
 
+  ShuffleArgs shuffle_args, unshuffle_args;
+  CLI::App* shuffle = nullptr;
+  CLI::App* unshuffle = nullptr;
+  add_shuffle_command(app, "shuffle",
+                      "Pixel shuffle (depth to space): C*R*R channels become RxR blocks of pixels.",
+                      &shuffle_args, &shuffle);
+  add_shuffle_command(app, "unshuffle",
+                      "Pixel unshuffle (space to depth): RxR blocks of pixels become channels.",
+                      &unshuffle_args, &unshuffle);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
@@ -198,7 +265,8 @@ int run(int argc, char** argv) {
     return app.exit(help);
   } catch (const CLI::ParseError& error) {
     if (app.get_subcommands().empty() && argc > 1 && argv[1][0] != '-') {
-      return report("unknown command '" + std::string(argv[1]) + "' (expected resize or unpool)",
+      return report("unknown command '" + std::string(argv[1]) +
+                        "' (expected resize, unpool, shuffle or unshuffle)",
                     kExitUsage);
     }
     return report(error.what(), kExitUsage);
@@ -207,8 +275,12 @@ int run(int argc, char** argv) {
   try {
     if (resize->parsed()) {
       run_resize(resize_args, size->count() > 0, scale->count() > 0);
-    } else {
+    } else if (unpool->parsed()) {
       run_unpool(unpool_args);
+    } else if (shuffle->parsed()) {
+      run_shuffle(shuffle_args, /*to_space=*/true);
+    } else {
+      run_shuffle(unshuffle_args, /*to_space=*/false);
     }
   } catch (const UsageError& error) {
     return report(error.what(), kExitUsage);

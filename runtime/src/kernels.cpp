@@ -25,6 +25,8 @@ const Entry<ResizeKernel> kResizeKernels[] = {
     UPSAMPLE_FOR_EACH_RESIZE_KERNEL(UPSAMPLE_KERNEL_ENTRY)};
 const Entry<UnpoolKernel> kUnpoolKernels[] = {
     UPSAMPLE_FOR_EACH_UNPOOL_KERNEL(UPSAMPLE_KERNEL_ENTRY)};
+const Entry<ShuffleKernel> kShuffleKernels[] = {
+    UPSAMPLE_FOR_EACH_SHUFFLE_KERNEL(UPSAMPLE_KERNEL_ENTRY)};
 
 #undef UPSAMPLE_KERNEL_ENTRY
 
@@ -76,6 +78,12 @@ ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, bool fixed_p
 UnpoolKernel find_unpool_kernel(UnpoolMode mode, size_t element_bytes, KernelLayout layout) {
   const char* name = mode == UnpoolMode::kNearest ? "nearest" : "bed_of_nails";
   return lookup(kUnpoolKernels, name, Phases{}, bits_key(element_bytes), layout);
+}
+
+ShuffleKernel find_shuffle_kernel(bool to_space, int fixed_factor_x, size_t element_bytes,
+                                  KernelLayout layout) {
+  return lookup(kShuffleKernels, to_space ? "to_space" : "to_depth", Phases{fixed_factor_x, 0},
+                bits_key(element_bytes), layout);
 }
 
 }  // namespace upsample::internal

@@ -18,6 +18,8 @@ using ResizeKernel = int (*)(halide_buffer_t* input, int32_t output_width, int32
                              halide_buffer_t* output);
 using UnpoolKernel = int (*)(halide_buffer_t* input, int32_t factor_x, int32_t factor_y,
                              halide_buffer_t* output);
+using ShuffleKernel = int (*)(halide_buffer_t* input, int32_t factor_x, int32_t factor_y,
+                              int32_t order, halide_buffer_t* output);
 
 // The period of a phased variant: `out` output columns read `in` input columns; {0, 0} for the
 // general variants.
@@ -32,6 +34,10 @@ struct Phases {
 ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, bool fixed_point, DType dtype,
                                 size_t copy_bytes, KernelLayout layout);
 UnpoolKernel find_unpool_kernel(UnpoolMode mode, size_t element_bytes, KernelLayout layout);
+// Depth to space (to_space) or space to depth; fixed_factor_x 0 (any) or the factor of a variant
+// specialized for it.
+ShuffleKernel find_shuffle_kernel(bool to_space, int fixed_factor_x, size_t element_bytes,
+                                  KernelLayout layout);
 
 }  // namespace upsample::internal
 

@@ -99,7 +99,8 @@ Status check_view(const char* op, const char* name, const TensorView& view, bool
   return Status::Ok();
 }
 
-Status check_pair(const char* op, const TensorView& input, const TensorView& output) {
+Status check_pair(const char* op, const TensorView& input, const TensorView& output,
+                  bool same_channels) {
   if (input.dtype != output.dtype) {
     return invalid(op, std::string("dtype mismatch: input is ") + dtype_name(input.dtype) +
                            ", output is " + dtype_name(output.dtype));
@@ -109,6 +110,7 @@ Status check_pair(const char* op, const TensorView& input, const TensorView& out
                            ", output is " + layout_name(output.layout));
   }
   for (int d : {kN, kC}) {
+    if (d == kC && !same_channels) continue;
     if (input.shape[d] != output.shape[d]) {
       return invalid(op, std::string("shape mismatch along ") + kAxisNames[d] + ": input " +
                              shape_string(input) + ", output " + shape_string(output));

@@ -3,10 +3,15 @@
 
     make_golden.py torch   writes resize_pytorch.json and unpool_pytorch.json   (needs torch)
     make_golden.py onnx    writes resize_onnx.json                              (needs onnx)
+    make_golden.py shuffle writes shuffle_pytorch.json: torch pixel_shuffle / pixel_unshuffle
+                           (CRD) and the ONNX DepthToSpace / SpaceToDepth spec (DCR)  (needs torch)
     make_golden.py check   loads the three files, validates their layout and size, and compares
                            every case with an exact (rational arithmetic) implementation of the
-                           ONNX Resize formulas under the options the case records      (numpy)
-    make_golden.py all     runs `torch` with --torch-python, `onnx` with --onnx-python, then `check`
+                           ONNX Resize formulas under the options the case records      (numpy);
+                           then checks shuffle_pytorch.json against the index definition of
+                           shuffle.h (and against onnx.reference when onnx is installed)
+    make_golden.py all     runs `torch` with --torch-python, `onnx` with --onnx-python, `shuffle`
+                           with --torch-python, then `check`
 
 See tests/golden/README.md for the file format, the commands and what the files cover. Only
 regenerating needs Python; the C++ build and tests read the committed JSON files.
@@ -627,6 +632,193 @@ def run_onnx(_args):
 
 
 # ----------------------------------------------------------------------------------------------
+# Pixel shuffle / unshuffle: torch (CRD) and the ONNX DepthToSpace / SpaceToDepth spec (DCR)
+
+SHUFFLE_FILE = os.path.join(HERE, "shuffle_pytorch.json")
+SHUFFLE_MAX_BYTES = 60 * 1024
+SHUFFLE_KEYS = ["name", "op", "order", "factor", "dtype", "input_shape", "input", "output_shape",
+                "output", "source"]
+
+# (op, factor r, input shape). torch only has square factors (upscale_factor / downscale_factor).
+SHUFFLE_TORCH_SPECS = [
+    ("pixel_shuffle", 2, [1, 4, 2, 3]),
+    ("pixel_shuffle", 2, [2, 12, 3, 2]),
+    ("pixel_shuffle", 3, [1, 18, 2, 2]),
+    ("pixel_shuffle", 2, [1, 20, 1, 3]),
+    ("pixel_shuffle", 1, [1, 3, 2, 2]),
+    ("pixel_unshuffle", 2, [1, 1, 4, 6]),
+    ("pixel_unshuffle", 2, [2, 3, 6, 4]),
+    ("pixel_unshuffle", 3, [1, 2, 6, 3]),
+    ("pixel_unshuffle", 4, [1, 1, 4, 8]),
+]
+
+# (ONNX op, mode, blocksize, input shape). SpaceToDepth has no mode: it is DCR.
+SHUFFLE_ONNX_SPECS = [
+    ("DepthToSpace", "DCR", 2, [1, 8, 2, 3]),
+    ("DepthToSpace", "DCR", 2, [2, 12, 3, 2]),
+    ("DepthToSpace", "DCR", 3, [1, 18, 2, 2]),
+    ("DepthToSpace", "DCR", 2, [1, 20, 1, 3]),
+    ("DepthToSpace", "CRD", 2, [1, 8, 2, 3]),
+    ("DepthToSpace", "CRD", 3, [1, 18, 2, 2]),
+    ("SpaceToDepth", "DCR", 2, [1, 2, 4, 6]),
+    ("SpaceToDepth", "DCR", 2, [2, 3, 6, 4]),
+    ("SpaceToDepth", "DCR", 3, [1, 2, 6, 3]),
+    ("SpaceToDepth", "DCR", 4, [1, 1, 4, 8]),
+]
+
+
+def onnx_spec_depth_to_space(x, b, mode):
+    """DepthToSpace exactly as the ONNX operator spec writes it (reshape, transpose, reshape)."""
+    n, c, h, w = x.shape
+    if mode == "DCR":
+        tmp = np.reshape(x, [n, b, b, c // (b ** 2), h, w])
+        tmp = np.transpose(tmp, [0, 3, 4, 1, 5, 2])
+    else:
+        tmp = np.reshape(x, [n, c // (b ** 2), b, b, h, w])
+        tmp = np.transpose(tmp, [0, 1, 4, 2, 5, 3])
+    return np.reshape(tmp, [n, c // (b ** 2), h * b, w * b])
+
+
+def onnx_spec_space_to_depth(x, b):
+    """SpaceToDepth exactly as the ONNX operator spec writes it."""
+    n, c, h, w = x.shape
+    tmp = np.reshape(x, [n, c, h // b, b, w // b, b])
+    tmp = np.transpose(tmp, [0, 3, 5, 1, 2, 4])
+    return np.reshape(tmp, [n, c * b * b, h // b, w // b])
+
+
+def shuffle_by_index(x, op, order, fh, fw):
+    """The definition in runtime/include/upsample/shuffle.h, element by element (for `check`):
+    depth(c, i, j) = c*fh*fw + i*fw + j (crd) or (i*fw + j)*C + c (dcr), C the space-side channels;
+    shuffle: out[n, c, h*fh + i, w*fw + j] = in[n, depth, h, w]; unshuffle the inverse."""
+    n, c_in, h_in, w_in = x.shape
+    if op == "pixel_shuffle":
+        c, h, w = c_in // (fh * fw), h_in, w_in
+        out = np.zeros((n, c, h * fh, w * fw), dtype=x.dtype)
+    else:
+        c, h, w = c_in, h_in // fh, w_in // fw
+        out = np.zeros((n, c * fh * fw, h, w), dtype=x.dtype)
+    for ni in range(n):
+        for ci in range(c):
+            for i in range(fh):
+                for j in range(fw):
+                    d = ci * fh * fw + i * fw + j if order == "crd" else (i * fw + j) * c + ci
+                    for hi in range(h):
+                        for wi in range(w):
+                            if op == "pixel_shuffle":
+                                out[ni, ci, hi * fh + i, wi * fw + j] = x[ni, d, hi, wi]
+                            else:
+                                out[ni, d, hi, wi] = x[ni, ci, hi * fh + i, wi * fw + j]
+    return out
+
+
+def shuffle_case(name, op, order, r, dtype, x, y, source):
+    case = {"name": name, "op": op, "order": order, "factor": [r, r], "dtype": dtype,
+            "input_shape": list(x.shape), "input": flat_values(x, dtype),
+            "output_shape": list(y.shape), "output": flat_values(y, dtype), "source": source}
+    return {k: case[k] for k in SHUFFLE_KEYS}
+
+
+def run_shuffle(_args):
+    import torch
+    import torch.nn.functional as F
+    torch.set_num_threads(1)
+    versions = dict(base_versions(), torch=torch.__version__,
+                    onnx_spec="DepthToSpace-13 / SpaceToDepth-13 reshape-transpose-reshape "
+                              "as the ONNX operator spec writes it, in numpy")
+    cases = []
+    for dtype in ("float32", "uint8"):
+        for op, r, shape in SHUFFLE_TORCH_SPECS:
+            name = "torch/%s/crd/%s/factor_%dx%d/%s" % (op, dtype, r, r, "x".join(map(str, shape)))
+            x = make_input(name, shape, dtype, distinct=True)
+            fn = F.pixel_shuffle if op == "pixel_shuffle" else F.pixel_unshuffle
+            y = fn(torch.from_numpy(x), r).numpy()
+            # torch is CRD: the ONNX spec's CRD DepthToSpace must agree.
+            if op == "pixel_shuffle":
+                assert np.array_equal(y, onnx_spec_depth_to_space(x, r, "CRD")), name
+            cases.append(shuffle_case(name, op, "crd", r, dtype, x, y, "torch"))
+        for onnx_op, mode, b, shape in SHUFFLE_ONNX_SPECS:
+            if dtype == "uint8" and b == 3:
+                continue  # keep the file small; float32 covers these
+            name = "onnx-spec/%s(%s)/%s/factor_%dx%d/%s" % (onnx_op, mode, dtype, b, b,
+                                                           "x".join(map(str, shape)))
+            x = make_input(name, shape, dtype, distinct=True)
+            if onnx_op == "DepthToSpace":
+                y, op = onnx_spec_depth_to_space(x, b, mode), "pixel_shuffle"
+            else:
+                y, op = onnx_spec_space_to_depth(x, b), "pixel_unshuffle"
+            cases.append(shuffle_case(name, op, mode.lower(), b, dtype, x, y, "onnx-spec"))
+    for case in cases:
+        check_shuffle_case(case)
+    write_json(SHUFFLE_FILE, versions, cases)
+    size = os.path.getsize(SHUFFLE_FILE)
+    if size > SHUFFLE_MAX_BYTES:
+        raise SystemExit("%s is over %d bytes" % (SHUFFLE_FILE, SHUFFLE_MAX_BYTES))
+
+
+def check_shuffle_case(case, onnx_mods=None):
+    """Validates the layout of one shuffle case and recomputes it with the index definition (and,
+    given onnx modules, with onnx.reference on a one-node model for the onnx-spec cases)."""
+    assert list(case) == SHUFFLE_KEYS, (case["name"], list(case))
+    assert case["op"] in ("pixel_shuffle", "pixel_unshuffle"), case["name"]
+    assert case["order"] in ("crd", "dcr") and case["source"] in ("torch", "onnx-spec")
+    assert case["dtype"] in ("float32", "uint8"), case["name"]
+    fh, fw = case["factor"]
+    n, c, h, w = case["input_shape"]
+    if case["op"] == "pixel_shuffle":
+        assert c % (fh * fw) == 0, case["name"]
+        assert case["output_shape"] == [n, c // (fh * fw), h * fh, w * fw], case["name"]
+    else:
+        assert h % fh == 0 and w % fw == 0, case["name"]
+        assert case["output_shape"] == [n, c * fh * fw, h // fh, w // fw], case["name"]
+    npdtype = np.float32 if case["dtype"] == "float32" else np.uint8
+    for key in ("input", "output"):
+        assert len(case[key]) == int(np.prod(case[key + "_shape"])), (case["name"], key)
+    x = np.array(case["input"], dtype=npdtype).reshape(case["input_shape"])
+    y = np.array(case["output"], dtype=npdtype).reshape(case["output_shape"])
+    assert len(set(case["input"])) == len(case["input"]), (case["name"], "inputs not distinct")
+    assert np.array_equal(shuffle_by_index(x, case["op"], case["order"], fh, fw), y), case["name"]
+    if onnx_mods is not None and case["source"] == "onnx-spec":
+        onnx, helper, reference = onnx_mods
+        elem = onnx.TensorProto.FLOAT if case["dtype"] == "float32" else onnx.TensorProto.UINT8
+        if case["op"] == "pixel_shuffle":
+            node = helper.make_node("DepthToSpace", ["x"], ["y"], blocksize=fh,
+                                    mode=case["order"].upper())
+        else:
+            node = helper.make_node("SpaceToDepth", ["x"], ["y"], blocksize=fh)
+        graph = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", elem, None)],
+                                  [helper.make_tensor_value_info("y", elem, None)])
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+        got = reference.ReferenceEvaluator(model).run(None, {"x": x})[0]
+        assert np.array_equal(got, y), (case["name"], "onnx.reference disagrees")
+
+
+def check_shuffle_file():
+    """`check` for shuffle_pytorch.json; with onnx installed, also against onnx.reference."""
+    try:
+        import onnx
+        from onnx import helper, reference
+        onnx_mods = (onnx, helper, reference)
+    except ImportError:
+        onnx_mods = None
+    with open(SHUFFLE_FILE, encoding="ascii") as f:
+        data = json.load(f)
+    assert data["generator"] == GENERATOR, SHUFFLE_FILE
+    cases = data["cases"]
+    names = [c["name"] for c in cases]
+    assert len(set(names)) == len(names), SHUFFLE_FILE
+    for case in cases:
+        check_shuffle_case(case, onnx_mods)
+    size = os.path.getsize(SHUFFLE_FILE)
+    print("%s: %d cases, %d bytes, versions %s" % (os.path.relpath(SHUFFLE_FILE, REPO), len(cases),
+                                                   size, data["versions"]))
+    print("  every case equals the index definition of shuffle.h; onnx-spec cases %s" % (
+        "equal onnx.reference %s" % onnx_mods[0].__version__ if onnx_mods
+        else "not run through onnx.reference (onnx not installed)"))
+    assert size <= SHUFFLE_MAX_BYTES, SHUFFLE_FILE
+
+
+# ----------------------------------------------------------------------------------------------
 # check
 
 RESIZE_KEYS = {"name", "op", "method", "coordinate_mode", "nearest_mode", "cubic_a",
@@ -691,6 +883,7 @@ def run_check(_args):
         print("  with deviation: %d, with near_boundary_outputs: %d" % (
             sum("deviation" in c for c in cases), sum("near_boundary_outputs" in c for c in cases)))
         assert size <= MAX_FILE_BYTES, path
+    check_shuffle_file()
     if failures:
         raise SystemExit("%d annotation mismatches" % failures)
 
@@ -699,19 +892,21 @@ def run_all(args):
     me = os.path.abspath(__file__)
     subprocess.check_call([args.torch_python, me, "torch"])
     subprocess.check_call([args.onnx_python, me, "onnx"])
+    subprocess.check_call([args.torch_python, me, "shuffle"])
     run_check(args)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["torch", "onnx", "check", "all"])
+    parser.add_argument("command", choices=["torch", "onnx", "shuffle", "check", "all"])
     parser.add_argument("--torch-python", default="/usr/bin/python3",
                         help="interpreter with torch, for `all` (default /usr/bin/python3)")
     parser.add_argument("--onnx-python", default=os.path.join(REPO, ".venv", "bin", "python"),
                         help="interpreter with onnx, for `all` (default <repo>/.venv/bin/python)")
     args = parser.parse_args()
-    {"torch": run_torch, "onnx": run_onnx, "check": run_check, "all": run_all}[args.command](args)
+    {"torch": run_torch, "onnx": run_onnx, "shuffle": run_shuffle, "check": run_check,
+     "all": run_all}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -199,6 +199,28 @@ TEST_CASE("program: unpool nearest and bed of nails", "[program]") {
                                                     0, 0, 0, 0, 0, 0});
 }
 
+TEST_CASE("program: shuffle and unshuffle, both orders", "[program]") {
+  TempDir dir;
+  // 8 channels of one pixel; with a 2x2 block that is 2 output channels of 2x2 pixels.
+  write_bytes(dir.path("in.npy"), uint8_npy({1, 8, 1, 1}, {1, 2, 3, 4, 5, 6, 7, 8}));
+  run_ok({"shuffle", dir.path("in.npy"), dir.path("crd.npy"), "--factor", "2"}, dir);
+  const HostTensor crd = read_npy(dir.path("crd.npy"), Layout::kNCHW);
+  CHECK(shape_of(crd) == std::vector<int64_t>{1, 2, 2, 2});
+  // CRD (PyTorch): channel c, offset (i, j) comes from depth c*4 + i*2 + j.
+  CHECK(uint8_values(crd) == std::vector<uint8_t>{1, 2, 3, 4, 5, 6, 7, 8});
+  run_ok({"shuffle", dir.path("in.npy"), dir.path("dcr.npy"), "--factor", "2", "--order", "dcr"},
+         dir);
+  // DCR (ONNX): from depth (i*2 + j)*2 + c.
+  CHECK(uint8_values(read_npy(dir.path("dcr.npy"), Layout::kNCHW)) ==
+        std::vector<uint8_t>{1, 3, 5, 7, 2, 4, 6, 8});
+  run_ok(
+      {"unshuffle", dir.path("dcr.npy"), dir.path("back.npy"), "--factor", "2", "--order", "dcr"},
+      dir);
+  const HostTensor back = read_npy(dir.path("back.npy"), Layout::kNCHW);
+  CHECK(shape_of(back) == std::vector<int64_t>{1, 8, 1, 1});
+  CHECK(uint8_values(back) == std::vector<uint8_t>{1, 2, 3, 4, 5, 6, 7, 8});
+}
+
 TEST_CASE("program: PNG in, PNG out", "[program]") {
   TempDir dir;
   const HostTensor image = write_rgb_png(dir.path("in.png"), 2, 3);
@@ -390,6 +412,10 @@ TEST_CASE("program: bad invocations exit 2 with one line and no output", "[progr
       {{"unpool", "IN:good.npy", "OUT", "--mode", "nearest", "--factor", "2,x"}, 2, "factor"},
       {{"unpool", "IN:good.npy", "OUT", "--mode", "nearest"}, 2, "--factor"},
       {{"unpool", "IN:good.npy", "OUT", "--factor", "2"}, 2, "--mode"},
+      {{"shuffle", "IN:good.npy", "OUT"}, 2, "--factor"},
+      {{"shuffle", "IN:good.npy", "OUT", "--factor", "0"}, 2, "factor"},
+      {{"shuffle", "IN:good.npy", "OUT", "--factor", "2", "--order", "xyz"}, 2, "order"},
+      {{"unshuffle", "IN:good.npy", "OUT", "--factor", "2,x"}, 2, "factor"},
   };
   for (const BadRun& bad : cases) {
     std::string joined;
@@ -421,6 +447,9 @@ TEST_CASE("program: bad inputs exit 1 with one line and no output", "[program]")
       {resize("good.npy", "IN:no-such-dir/out.npy"), 1, "cannot create"},
       // A valid request the library refuses: floor(2 * 0.0001) = 0 output rows.
       {{"resize", "IN:good.npy", "OUT", "--method", "nearest", "--scale", "0.0001"}, 1, ""},
+      // good.npy is 1x1x2x2: one channel is no 2x2 block of channels, 2x2 pixels no 3x3 block.
+      {{"shuffle", "IN:good.npy", "OUT", "--factor", "2"}, 1, "multiple"},
+      {{"unshuffle", "IN:good.npy", "OUT", "--factor", "3"}, 1, "multiple"},
   };
   for (const BadRun& bad : cases) {
     std::string joined;

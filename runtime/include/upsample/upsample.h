@@ -3,6 +3,7 @@
 
 #include "upsample/presets.h"
 #include "upsample/resize.h"
+#include "upsample/shuffle.h"
 #include "upsample/status.h"
 #include "upsample/tensor.h"
 #include "upsample/threading.h"
