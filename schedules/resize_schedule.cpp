@@ -11,7 +11,8 @@ using Halide::Var;
 
 void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeTunables& tunables) {
   const bool interpolating = f.vertical.defined();
-  // Float math for interpolation, two vectors per step to hide latency; a copy for nearest.
+  // Float (or exact uint16) math for interpolation, two vectors per step to hide latency; a copy
+  // for nearest.
   const Halide::Type math_type = !interpolating  ? f.output_param.type()
                                  : f.fixed_point ? Halide::UInt(16)
                                                  : Halide::Float(32);
@@ -38,24 +39,22 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
   // Row stages: one row of vertical results (and of its edge-padded copy) per output row, kept in
   // a per-task buffer folded to one row. Packed pixels are resized as planes and interleaved only
   // when stored: Halide then reads and writes the packed rows with dense vectors and shuffles.
-  {
-    std::vector<Func> row_stages = {f.vertical, f.padded};
-    if (packed && (interpolating || f.padded.defined())) row_stages.push_back(f.resized);
-    for (Func stage : row_stages) {
-      if (!stage.defined()) continue;
-      stage.compute_at(f.output, rows.row);
-      if (stage.name() != f.resized.name()) stage.store_at(f.output, task);
-      if (tunables.layout == Layout::kInterleaved) {
-        stage.reorder_storage(f.c, f.x, f.y, f.n);
-        vectorize_rows(stage, f.x, f.c, geometry, geometry.input_width(), lanes, tunables.layout);
-      } else if (stage.name() == f.padded.name()) {
-        // Its reads are clamped, so rounding the row up to whole vectors is safe.
-        stage.vectorize(f.x, lanes, Halide::TailStrategy::RoundUp);
-      } else {
-        const Halide::Expr width =
-            stage.name() == f.resized.name() ? geometry.output_width() : geometry.input_width();
-        vectorize_rows(stage, f.x, f.c, geometry, width, lanes, Layout::kPlanar);
-      }
+  std::vector<Func> row_stages = {f.vertical, f.padded};
+  if (packed && (interpolating || f.padded.defined())) row_stages.push_back(f.resized);
+  for (Func stage : row_stages) {
+    if (!stage.defined()) continue;
+    stage.compute_at(f.output, rows.row);
+    if (stage.name() != f.resized.name()) stage.store_at(f.output, task);
+    if (tunables.layout == Layout::kInterleaved) {
+      stage.reorder_storage(f.c, f.x, f.y, f.n);
+      vectorize_rows(stage, f.x, f.c, geometry, geometry.input_width(), lanes, tunables.layout);
+    } else if (stage.name() == f.padded.name()) {
+      // Its reads are clamped, so rounding the row up to whole vectors is safe.
+      stage.vectorize(f.x, lanes, Halide::TailStrategy::RoundUp);
+    } else {
+      const Halide::Expr width =
+          stage.name() == f.resized.name() ? geometry.output_width() : geometry.input_width();
+      vectorize_rows(stage, f.x, f.c, geometry, width, lanes, Layout::kPlanar);
     }
   }
   vectorize_rows(f.output, f.x, f.c, geometry, geometry.output_width(), lanes, tunables.layout);

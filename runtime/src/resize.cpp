@@ -94,16 +94,16 @@ bool is_block_copy(const ResizeOptions& options, int64_t length_in, int64_t leng
   return false;
 }
 
-// The period along x when a phased kernel computes exactly what the tabled one does: an upscale
-// by a ratio out/in = p/q (in lowest terms) whose taps repeat every p output columns. {0, 0}
-// otherwise, and the runtime then uses the general kernel (so would it for ratios it has no
-// phased variant of).
 // out / in in lowest terms.
 internal::Phases reduced_ratio(int64_t length_in, int64_t length_out) {
   const int64_t divisor = std::gcd(length_in, length_out);
   return internal::Phases{int(length_out / divisor), int(length_in / divisor)};
 }
 
+// The period along x when a phased kernel computes exactly what the tabled one does: an upscale
+// by a ratio out/in = p/q (in lowest terms) whose taps repeat every p output columns. {0, 0}
+// otherwise, and the runtime then uses the general kernel (as it does for ratios it has no phased
+// variant of).
 internal::Phases horizontal_phases(const ResizeOptions& options, int64_t length_in,
                                    int64_t length_out) {
   if (options.coordinate_mode == CoordinateMode::kAlignCorners) return {};
