@@ -20,9 +20,10 @@ endfunction()
 
 # One operator variant: function upsample_<NAME> in library upsample_<NAME>, for every target of
 # UPSAMPLE_HALIDE_TARGETS. It is appended to UPSAMPLE_OPERATOR_LIBRARIES, and its dispatch KEY
-# ("name, phases, phase stride, type, layout") to UPSAMPLE_<GENERATOR>_KERNELS.
+# ("name, phases, phase stride, type, layout") to UPSAMPLE_<KIND>_KERNELS, KIND being the
+# generator's name in capitals unless given.
 function(upsample_add_variant NAME)
-  cmake_parse_arguments(ARG "" "GENERATOR;KEY" "PARAMS" ${ARGN})
+  cmake_parse_arguments(ARG "" "GENERATOR;KEY;KIND" "PARAMS" ${ARGN})
   add_halide_library(upsample_${NAME}
                      FROM upsample_generators
                      GENERATOR ${ARG_GENERATOR}
@@ -31,6 +32,9 @@ function(upsample_add_variant NAME)
                      USE_RUNTIME upsample_halide_runtime
                      PARAMS ${ARG_PARAMS})
   string(TOUPPER ${ARG_GENERATOR} kind)
+  if (ARG_KIND)
+    set(kind ${ARG_KIND})
+  endif ()
   set(UPSAMPLE_OPERATOR_LIBRARIES ${UPSAMPLE_OPERATOR_LIBRARIES} upsample_${NAME} PARENT_SCOPE)
   set(UPSAMPLE_${kind}_KERNELS ${UPSAMPLE_${kind}_KERNELS} "${ARG_KEY}, upsample_${NAME}"
       PARENT_SCOPE)

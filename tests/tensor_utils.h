@@ -23,6 +23,7 @@ using upsample::Layout;
 using upsample::TensorView;
 using upsample_ref::Shape;
 
+// The value dtypes (kInt32 / kInt64 hold only indices: pool.h).
 constexpr DType kAllDTypes[] = {DType::kUInt8, DType::kUInt16, DType::kFloat16, DType::kFloat32};
 
 inline const char* dtype_str(DType d) {
@@ -35,6 +36,10 @@ inline const char* dtype_str(DType d) {
       return "float16";
     case DType::kFloat32:
       return "float32";
+    case DType::kInt32:
+      return "int32";
+    case DType::kInt64:
+      return "int64";
   }
   return "?";
 }
@@ -47,7 +52,10 @@ inline size_t elem_size(DType d) {
     case DType::kFloat16:
       return 2;
     case DType::kFloat32:
+    case DType::kInt32:
       return 4;
+    case DType::kInt64:
+      return 8;
   }
   return 0;
 }
@@ -99,6 +107,10 @@ inline double bits_to_value(uint32_t bits, DType d) {
       std::memcpy(&f, &bits, 4);
       return static_cast<double>(f);
     }
+    case DType::kInt32:
+      return static_cast<double>(static_cast<int32_t>(bits));
+    case DType::kInt64:
+      break;  // does not fit 32 bits: use Buffer::fill_ints / read_ints
   }
   return 0.0;
 }
@@ -117,6 +129,10 @@ inline uint32_t value_to_bits(double v, DType d) {
       std::memcpy(&bits, &f, 4);
       return bits;
     }
+    case DType::kInt32:
+      return static_cast<uint32_t>(static_cast<int32_t>(v));
+    case DType::kInt64:
+      break;  // does not fit 32 bits: use Buffer::fill_ints / read_ints
   }
   return 0;
 }
@@ -151,19 +167,42 @@ struct Buffer {
         (static_cast<unsigned char*>(view.data) - bytes()) / static_cast<int64_t>(elem_size(dtype));
     return base + element_offset(n, c, h, w);
   }
+  // The low 32 bits of an element (all of it for every dtype but int64).
   uint32_t get_bits(int64_t i) const {
     uint32_t v = 0;
     const size_t es = elem_size(dtype);
-    std::memcpy(&v, bytes() + i * es, es);  // little-endian hosts
+    std::memcpy(&v, bytes() + i * es, std::min<size_t>(es, 4));  // little-endian hosts
     return v;
   }
   void set_bits(int64_t i, uint32_t v) {
     const size_t es = elem_size(dtype);
-    std::memcpy(bytes() + i * es, &v, es);
+    std::memcpy(bytes() + i * es, &v, std::min<size_t>(es, 4));
+  }
+  // Integer (index) dtypes: int32 sign-extended, int64 whole.
+  int64_t get_int(int64_t i) const {
+    if (dtype == DType::kInt64) {
+      int64_t v = 0;
+      std::memcpy(&v, bytes() + i * 8, 8);
+      return v;
+    }
+    return static_cast<int64_t>(static_cast<int32_t>(get_bits(i)));
+  }
+  void set_int(int64_t i, int64_t v) {
+    if (dtype == DType::kInt64) {
+      std::memcpy(bytes() + i * 8, &v, 8);
+      return;
+    }
+    set_bits(i, static_cast<uint32_t>(static_cast<int32_t>(v)));
   }
 
   // NCHW order in and out.
   void fill(const std::vector<double>& nchw) {
+    if (dtype == DType::kInt64) {
+      std::vector<int64_t> ints;
+      for (double v : nchw) ints.push_back(static_cast<int64_t>(v));
+      fill_ints(ints);
+      return;
+    }
     int64_t k = 0;
     for (int64_t n = 0; n < shape.n; ++n)
       for (int64_t c = 0; c < shape.c; ++c)
@@ -190,7 +229,29 @@ struct Buffer {
   }
   std::vector<double> read() const {
     std::vector<double> out;
+    if (dtype == DType::kInt64) {
+      for (int64_t v : read_ints()) out.push_back(static_cast<double>(v));
+      return out;
+    }
     for (uint32_t b : read_bits()) out.push_back(bits_to_value(b, dtype));
+    return out;
+  }
+  // Integer (index) dtypes, NCHW order in and out; int32 values must fit 32 bits.
+  void fill_ints(const std::vector<int64_t>& nchw) {
+    int64_t k = 0;
+    for (int64_t n = 0; n < shape.n; ++n)
+      for (int64_t c = 0; c < shape.c; ++c)
+        for (int64_t h = 0; h < shape.h; ++h)
+          for (int64_t w = 0; w < shape.w; ++w)
+            set_int(alloc_index(n, c, h, w), nchw[static_cast<size_t>(k++)]);
+  }
+  std::vector<int64_t> read_ints() const {
+    std::vector<int64_t> out;
+    out.reserve(static_cast<size_t>(shape.count()));
+    for (int64_t n = 0; n < shape.n; ++n)
+      for (int64_t c = 0; c < shape.c; ++c)
+        for (int64_t h = 0; h < shape.h; ++h)
+          for (int64_t w = 0; w < shape.w; ++w) out.push_back(get_int(alloc_index(n, c, h, w)));
     return out;
   }
 
@@ -285,6 +346,10 @@ inline std::vector<double> random_values(DType dtype, int64_t count, uint32_t se
         x = static_cast<double>(
             static_cast<float>(static_cast<double>(r) / 4294967295.0 * 2.0 - 1.0));
         break;
+      case DType::kInt32:
+      case DType::kInt64:
+        x = static_cast<double>(r % 1000u);
+        break;
     }
   }
   return v;
@@ -320,6 +385,9 @@ inline bool value_acceptable(double got, double lo, double hi, double arith, DTy
       const double b = upsample_ref::round_half_even_saturate(hi + e, 0.0, mx);
       return got >= a && got <= b && got == std::floor(got);
     }
+    case DType::kInt32:
+    case DType::kInt64:
+      break;  // indices: not values
   }
   return false;
 }

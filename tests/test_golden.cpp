@@ -17,13 +17,16 @@
 // rounding boundaries that float32 arithmetic cannot be relied on to hit).
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "reference/pool_reference.h"
 #include "reference/unpool_reference.h"
 #include "tensor_utils.h"
 
@@ -355,4 +358,195 @@ TEST_CASE("golden: pixel shuffle matches PyTorch and the ONNX DepthToSpace / Spa
   CHECK(checked > 0);
   CHECK(crd > 0);
   CHECK(dcr > 0);
+}
+
+// pool_pytorch.json (make_golden.py pool): F.max_pool2d(return_indices=True) and F.max_unpool2d,
+// float32 (torch 1.13 has no uint8 max_pool2d). Values and indices are copies: exact (NaN, written
+// "nan", matches any NaN). Each case runs with int64 and int32 indices, in both index spaces
+// (kTensor: the recorded plane indices plus the plane's offset), NCHW and NHWC; the oracle
+// (tests/reference/pool_reference.h) must agree with every case too.
+namespace {
+
+// Numbers, or the strings "nan", "inf", "-inf".
+std::vector<double> parse_pool_values(const json& j, const Shape& s) {
+  REQUIRE(j.is_array());
+  REQUIRE(static_cast<int64_t>(j.size()) == s.count());
+  std::vector<double> v;
+  v.reserve(j.size());
+  for (const json& x : j) {
+    if (x.is_string()) {
+      const std::string t = x.get<std::string>();
+      if (t == "nan") {
+        v.push_back(std::numeric_limits<double>::quiet_NaN());
+      } else if (t == "inf") {
+        v.push_back(std::numeric_limits<double>::infinity());
+      } else if (t == "-inf") {
+        v.push_back(-std::numeric_limits<double>::infinity());
+      } else {
+        FAIL("unknown value string " << t);
+      }
+    } else {
+      v.push_back(x.get<double>());
+    }
+  }
+  return v;
+}
+
+std::vector<int64_t> parse_indices(const json& j, int64_t count) {
+  REQUIRE(j.is_array());
+  REQUIRE(static_cast<int64_t>(j.size()) == count);
+  std::vector<int64_t> v;
+  for (const json& x : j) v.push_back(x.get<int64_t>());
+  return v;
+}
+
+bool same_or_both_nan(double a, double b) {
+  return a == b || (std::isnan(a) && std::isnan(b));
+}
+
+std::string compare_pool_golden(const std::vector<double>& got, const std::vector<double>& want,
+                                const std::vector<int64_t>& got_i,
+                                const std::vector<int64_t>& want_i, const Shape& shape) {
+  int64_t bad = 0;
+  std::ostringstream first;
+  first.precision(9);
+  for (size_t i = 0; i < want.size(); ++i) {
+    const bool ok = same_or_both_nan(got[i], want[i]) && (want_i.empty() || got_i[i] == want_i[i]);
+    if (ok) continue;
+    if (!bad) {
+      first << "first at " << index_str(shape, static_cast<int64_t>(i)) << ": got " << got[i];
+      if (!want_i.empty()) first << " index " << got_i[i];
+      first << ", golden " << want[i];
+      if (!want_i.empty()) first << " index " << want_i[i];
+    }
+    ++bad;
+  }
+  if (!bad) return "";
+  std::ostringstream os;
+  os << bad << " of " << want.size() << " outputs differ; " << first.str();
+  return os.str();
+}
+
+// Plane indices of an (n, c, h, w) tensor -> kTensor indices into planes of plane_size.
+std::vector<int64_t> to_tensor_indices(const std::vector<int64_t>& plane_idx, const Shape& s,
+                                       int64_t plane_size) {
+  std::vector<int64_t> t(plane_idx);
+  for (size_t i = 0; i < t.size(); ++i) t[i] += static_cast<int64_t>(i) / (s.h * s.w) * plane_size;
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("golden: max_pool2d with indices and max_unpool2d match PyTorch", "[golden][pool]") {
+  const json j = load("pool_pytorch.json");
+  int pools = 0, unpools = 0;
+  for (const json& c : j["cases"]) {
+    const std::string name = c.value("name", std::string("(unnamed)"));
+    INFO("pool_pytorch.json case " << name);
+    const std::string op = c.at("op").get<std::string>();
+    REQUIRE((op == "max_pool2d" || op == "max_unpool2d"));
+    const DType dtype = parse_dtype(c.at("dtype").get<std::string>());
+    const Shape in_shape = parse_shape(c.at("input_shape"));
+    const Shape out_shape = parse_shape(c.at("output_shape"));
+    REQUIRE(out_shape.n == in_shape.n);
+    REQUIRE(out_shape.c == in_shape.c);
+    const std::vector<double> input = parse_pool_values(c.at("input"), in_shape);
+    const std::vector<double> want = parse_pool_values(c.at("output"), out_shape);
+    if (op == "max_pool2d") {
+      upsample::MaxPoolOptions o;
+      o.kernel_h = c.at("kernel")[0].get<int>();
+      o.kernel_w = c.at("kernel")[1].get<int>();
+      o.stride_h = c.at("stride")[0].get<int>();
+      o.stride_w = c.at("stride")[1].get<int>();
+      o.padding_h = c.at("padding")[0].get<int>();
+      o.padding_w = c.at("padding")[1].get<int>();
+      o.dilation_h = c.at("dilation")[0].get<int>();
+      o.dilation_w = c.at("dilation")[1].get<int>();
+      o.ceil_mode = c.at("ceil_mode").get<bool>();
+      const std::vector<int64_t> want_plane = parse_indices(c.at("indices"), out_shape.count());
+      {
+        // The oracle agrees with torch.
+        upsample_ref::PoolSpec spec;
+        spec.kernel_h = o.kernel_h;
+        spec.kernel_w = o.kernel_w;
+        spec.stride_h = o.stride_h;
+        spec.stride_w = o.stride_w;
+        spec.padding_h = o.padding_h;
+        spec.padding_w = o.padding_w;
+        spec.dilation_h = o.dilation_h;
+        spec.dilation_w = o.dilation_w;
+        spec.ceil_mode = o.ceil_mode;
+        const upsample_ref::PoolResult r = upsample_ref::max_pool2d(input, in_shape, spec);
+        REQUIRE(r.shape.h == out_shape.h);
+        REQUIRE(r.shape.w == out_shape.w);
+        INFO("the oracle");
+        CHECK(compare_pool_golden(r.values, want, r.indices, want_plane, out_shape) == "");
+      }
+      for (upsample::IndexSpace space :
+           {upsample::IndexSpace::kPlane, upsample::IndexSpace::kTensor}) {
+        o.index_space = space;
+        const std::vector<int64_t> want_idx =
+            space == upsample::IndexSpace::kPlane
+                ? want_plane
+                : to_tensor_indices(want_plane, out_shape, in_shape.h * in_shape.w);
+        for (DType index_dtype : {DType::kInt64, DType::kInt32})
+          for (Mem mem : {Mem::kNCHW, Mem::kNHWC}) {
+            INFO(mem_str(mem) << " indices " << dtype_str(index_dtype) << " index space "
+                              << upsample::index_space_name(space));
+            Buffer in = make_buffer(dtype, mem, in_shape);
+            in.fill(input);
+            Buffer values = make_buffer(dtype, mem, out_shape);
+            Buffer indices = make_buffer(index_dtype, mem, out_shape);
+            const upsample::Status st = upsample::max_pool2d(in.view, values.view, indices.view, o);
+            INFO(st.message());
+            REQUIRE(st.ok());
+            CHECK(values.check_canaries() == "");
+            CHECK(indices.check_canaries() == "");
+            CHECK(compare_pool_golden(values.read(), want, indices.read_ints(), want_idx,
+                                      out_shape) == "");
+          }
+      }
+      ++pools;
+    } else {
+      const std::vector<int64_t> plane_idx = parse_indices(c.at("indices_input"), in_shape.count());
+      if (!c.at("output_size").is_null()) {
+        REQUIRE(c["output_size"][0].get<int64_t>() == out_shape.h);
+        REQUIRE(c["output_size"][1].get<int64_t>() == out_shape.w);
+      }
+      {
+        INFO("the oracle");
+        CHECK(compare_pool_golden(
+                  upsample_ref::max_unpool2d(input, plane_idx, in_shape, out_shape.h, out_shape.w,
+                                             upsample_ref::PoolIndexSpace::kPlane),
+                  want, {}, {}, out_shape) == "");
+      }
+      for (upsample::IndexSpace space :
+           {upsample::IndexSpace::kPlane, upsample::IndexSpace::kTensor}) {
+        upsample::MaxUnpoolOptions o;
+        o.index_space = space;
+        const std::vector<int64_t> idx =
+            space == upsample::IndexSpace::kPlane
+                ? plane_idx
+                : to_tensor_indices(plane_idx, in_shape, out_shape.h * out_shape.w);
+        for (DType index_dtype : {DType::kInt64, DType::kInt32})
+          for (Mem mem : {Mem::kNCHW, Mem::kNHWC}) {
+            INFO(mem_str(mem) << " indices " << dtype_str(index_dtype) << " index space "
+                              << upsample::index_space_name(space));
+            Buffer in = make_buffer(dtype, mem, in_shape);
+            in.fill(input);
+            Buffer indices = make_buffer(index_dtype, mem, in_shape);
+            indices.fill_ints(idx);
+            Buffer out = make_buffer(dtype, mem, out_shape);
+            const upsample::Status st = upsample::max_unpool2d(in.view, indices.view, out.view, o);
+            INFO(st.message());
+            REQUIRE(st.ok());
+            CHECK(out.check_canaries() == "");
+            CHECK(compare_pool_golden(out.read(), want, {}, {}, out_shape) == "");
+          }
+      }
+      ++unpools;
+    }
+  }
+  CHECK(pools > 0);
+  CHECK(unpools > 0);
 }

@@ -176,10 +176,19 @@ AxisPair<double> parse_scale(const std::string& text) {
   return scale;
 }
 
-AxisPair<int> parse_factor(const std::string& text) {
-  const std::vector<std::string> parts = one_or_two(text, "--factor", true);
-  return {static_cast<int>(parse_length(parts[0], "--factor")),
-          static_cast<int>(parse_length(parts[1], "--factor"))};
+AxisPair<int> parse_factor(const std::string& text, const char* option) {
+  const std::vector<std::string> parts = one_or_two(text, option, true);
+  return {static_cast<int>(parse_length(parts[0], option)),
+          static_cast<int>(parse_length(parts[1], option))};
+}
+
+AxisPair<int> parse_count(const std::string& text, const char* option) {
+  const std::vector<std::string> parts = one_or_two(text, option, true);
+  // 0 is a count too; anything else must pass as a positive length.
+  auto count = [&](const std::string& part) {
+    return part == "0" ? 0 : static_cast<int>(parse_length(part, option));
+  };
+  return {count(parts[0]), count(parts[1])};
 }
 
 float parse_cubic_a(const std::string& text) {

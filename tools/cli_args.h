@@ -38,7 +38,9 @@ AxisPair<int64_t> parse_size(const std::string& text);
 // "S" or "SH,SW": positive finite numbers.
 AxisPair<double> parse_scale(const std::string& text);
 // "K" or "KH,KW": integers in [1, 2^31).
-AxisPair<int> parse_factor(const std::string& text);
+AxisPair<int> parse_factor(const std::string& text, const char* option = "--factor");
+// "P" or "PH,PW": integers in [0, 2^31).
+AxisPair<int> parse_count(const std::string& text, const char* option);
 // A finite number.
 float parse_cubic_a(const std::string& text);
 

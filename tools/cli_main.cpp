@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <new>
 #include <optional>
@@ -44,6 +45,18 @@ struct UnpoolArgs {
   CommonArgs files;
   std::string mode;
   std::string factor;
+  std::string indices;  // --mode max
+  std::string size;     // --mode max
+};
+
+struct MaxPoolArgs {
+  CommonArgs files;
+  std::string indices;  // the third positional: where the indices go
+  std::string kernel;
+  std::string stride;
+  std::string padding = "0";
+  std::string dilation = "1";
+  bool ceil_mode = false;
 };
 
 struct ShuffleArgs {
@@ -94,6 +107,10 @@ HostTensor read_input(const CommonArgs& files) {
     throw UsageError("cannot tell the format of '" + files.output + "': use .npy or .png");
   }
   HostTensor input = read_tensor_file(files.input, layout);
+  if (input.dtype == upsample::DType::kInt32 || input.dtype == upsample::DType::kInt64) {
+    throw Error("'" + files.input + "' holds " + upsample::dtype_name(input.dtype) +
+                " values: unsupported dtype for an image (float32, uint8, uint16, float16)");
+  }
   for (int64_t extent : input.shape) {
     if (extent == 0) throw Error("'" + files.input + "' holds an empty array");
   }
@@ -129,9 +146,32 @@ void run_resize(const ResizeArgs& args, bool has_size, bool has_scale) {
   write_tensor_file(args.files.output, output);
 }
 
+// Max unpooling: every value goes to its remembered position of an H x W output.
+void run_max_unpool(const UnpoolArgs& args) {
+  if (args.indices.empty()) throw UsageError("--mode max needs --indices IDX");
+  if (args.size.empty()) throw UsageError("--mode max needs --size H,W");
+  if (!args.factor.empty()) throw UsageError("--mode max takes --size, not --factor");
+  const AxisPair<int64_t> size = parse_size(args.size);
+  const HostTensor input = read_input(args.files);
+  const HostTensor indices = read_tensor_file(args.indices, parse_layout(args.files.layout));
+  if (indices.dtype != upsample::DType::kInt64 && indices.dtype != upsample::DType::kInt32) {
+    throw Error("'" + args.indices + "' holds " + upsample::dtype_name(indices.dtype) +
+                " values: indices must be int64 or int32");
+  }
+  HostTensor output =
+      HostTensor::allocate(input.dtype, input.layout, input.n(), input.c(), size.h, size.w);
+  check(upsample::max_unpool2d(input.input_view(), indices.input_view(), output.view(), {}));
+  write_tensor_file(args.files.output, output);
+}
+
 void run_unpool(const UnpoolArgs& args) {
+  if (args.mode == "max") return run_max_unpool(args);
   upsample::UnpoolOptions options;
   options.mode = parse_unpool_mode(args.mode);
+  if (args.factor.empty()) throw UsageError("--mode " + args.mode + " needs --factor K|KH,KW");
+  if (!args.indices.empty() || !args.size.empty()) {
+    throw UsageError("--indices and --size go with --mode max only");
+  }
   const AxisPair<int> factor = parse_factor(args.factor);
   options.factor_h = factor.h;
   options.factor_w = factor.w;
@@ -142,6 +182,47 @@ void run_unpool(const UnpoolArgs& args) {
                                            checked_product(input.w(), factor.w));
   check(upsample::unpool(input.input_view(), output.view(), options));
   write_tensor_file(args.files.output, output);
+}
+
+// Max pooling: the maxima to OUT, their indices (PyTorch's, int64) to IDX.
+void run_max_pool(const MaxPoolArgs& args) {
+  upsample::MaxPoolOptions options;
+  const AxisPair<int> kernel = parse_factor(args.kernel, "--kernel");
+  const AxisPair<int> stride = args.stride.empty() ? kernel : parse_factor(args.stride, "--stride");
+  const AxisPair<int> padding = parse_count(args.padding, "--padding");
+  const AxisPair<int> dilation = parse_factor(args.dilation, "--dilation");
+  options.kernel_h = kernel.h;
+  options.kernel_w = kernel.w;
+  options.stride_h = stride.h;
+  options.stride_w = stride.w;
+  options.padding_h = padding.h;
+  options.padding_w = padding.w;
+  options.dilation_h = dilation.h;
+  options.dilation_w = dilation.w;
+  options.ceil_mode = args.ceil_mode;
+  if (output_format(args.indices) != FileFormat::kNpy) {
+    throw UsageError("indices go to a .npy file, not '" + args.indices + "'");
+  }
+  const HostTensor input = read_input(args.files);
+  int64_t out_h = 0, out_w = 0;
+  check(upsample::max_pool_output_length(input.h(), options.kernel_h, options.stride_h,
+                                         options.padding_h, options.dilation_h, options.ceil_mode,
+                                         &out_h));
+  check(upsample::max_pool_output_length(input.w(), options.kernel_w, options.stride_w,
+                                         options.padding_w, options.dilation_w, options.ceil_mode,
+                                         &out_w));
+  HostTensor values =
+      HostTensor::allocate(input.dtype, input.layout, input.n(), input.c(), out_h, out_w);
+  HostTensor indices = HostTensor::allocate(upsample::DType::kInt64, input.layout, input.n(),
+                                            input.c(), out_h, out_w);
+  check(upsample::max_pool2d(input.input_view(), values.view(), indices.view(), options));
+  write_tensor_file(args.indices, indices);
+  try {
+    write_tensor_file(args.files.output, values);
+  } catch (...) {
+    std::remove(args.indices.c_str());  // all or nothing: no indices without their values
+    throw;
+  }
 }
 
 // Depth to space (shuffle) or space to depth (unshuffle).
@@ -236,13 +317,44 @@ int run(int argc, char** argv) {
   CLI::App* unpool =
       app.add_subcommand("unpool", "Unpool by an integer factor: each pixel becomes a block.");
   add_file_arguments(unpool, &unpool_args.files);
-  unpool->add_option("--mode", unpool_args.mode, "what fills a block: " + unpool_mode_choices())
+  unpool
+      ->add_option("--mode", unpool_args.mode,
+                   "what fills a block: " + unpool_mode_choices() +
+                       ", or max (each value back at its index from maxpool)")
       ->required()
       ->type_name("MODE");
-  unpool->add_option("--factor", unpool_args.factor, "integer factor per axis")
+  unpool
+      ->add_option("--factor", unpool_args.factor,
+                   "integer factor per axis (nearest, bed-of-nails)")
+      ->type_name("K|KH,KW");
+  unpool
+      ->add_option("--indices", unpool_args.indices,
+                   "max: .npy of int64 (or int32) indices, h*W+w within each plane")
+      ->type_name("IDX");
+  unpool->add_option("--size", unpool_args.size, "max: output size H,W")->type_name("H,W");
+  add_layout_option(unpool, &unpool_args.files);
+
+  MaxPoolArgs maxpool_args;
+  CLI::App* maxpool = app.add_subcommand(
+      "maxpool", "Max pooling (PyTorch max_pool2d): the maxima to OUT, their indices to IDX.");
+  add_file_arguments(maxpool, &maxpool_args.files);
+  maxpool->add_option("IDX", maxpool_args.indices, "indices output: .npy of int64")
+      ->required()
+      ->type_name("FILE");
+  maxpool->add_option("--kernel", maxpool_args.kernel, "window size")
       ->required()
       ->type_name("K|KH,KW");
-  add_layout_option(unpool, &unpool_args.files);
+  maxpool->add_option("--stride", maxpool_args.stride, "step (default: the kernel)")
+      ->type_name("S|SH,SW");
+  maxpool
+      ->add_option("--padding", maxpool_args.padding,
+                   "implicit padding, at most kernel/2 (default 0)")
+      ->type_name("P|PH,PW");
+  maxpool->add_option("--dilation", maxpool_args.dilation, "window dilation (default 1)")
+      ->type_name("D|DH,DW");
+  maxpool->add_flag("--ceil-mode", maxpool_args.ceil_mode,
+                    "round the output size up, as PyTorch's ceil_mode");
+  add_layout_option(maxpool, &maxpool_args.files);
 
   ShuffleArgs shuffle_args, unshuffle_args;
   CLI::App* shuffle = nullptr;
@@ -266,7 +378,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& error) {
     if (app.get_subcommands().empty() && argc > 1 && argv[1][0] != '-') {
       return report("unknown command '" + std::string(argv[1]) +
-                        "' (expected resize, unpool, shuffle or unshuffle)",
+                        "' (expected resize, unpool, maxpool, shuffle or unshuffle)",
                     kExitUsage);
     }
     return report(error.what(), kExitUsage);
@@ -277,6 +389,8 @@ int run(int argc, char** argv) {
       run_resize(resize_args, size->count() > 0, scale->count() > 0);
     } else if (unpool->parsed()) {
       run_unpool(unpool_args);
+    } else if (maxpool->parsed()) {
+      run_max_pool(maxpool_args);
     } else if (shuffle->parsed()) {
       run_shuffle(shuffle_args, /*to_space=*/true);
     } else {

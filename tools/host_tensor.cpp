@@ -15,7 +15,10 @@ size_t element_size(upsample::DType dtype) {
     case upsample::DType::kFloat16:
       return 2;
     case upsample::DType::kFloat32:
+    case upsample::DType::kInt32:
       return 4;
+    case upsample::DType::kInt64:
+      return 8;
   }
   return 0;
 }

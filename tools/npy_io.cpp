@@ -24,7 +24,8 @@ struct DtypeName {
 constexpr DtypeName kDtypes[] = {
     {"<f4", upsample::DType::kFloat32}, {"|u1", upsample::DType::kUInt8},
     {"<u1", upsample::DType::kUInt8},   {"<u2", upsample::DType::kUInt16},
-    {"<f2", upsample::DType::kFloat16},
+    {"<f2", upsample::DType::kFloat16}, {"<i8", upsample::DType::kInt64},
+    {"<i4", upsample::DType::kInt32},
 };
 
 // A recursive-descent parser for the small subset of Python literals a .npy header uses.
@@ -236,7 +237,7 @@ HostTensor read_npy(const std::string& path, upsample::Layout layout) {
   const DtypeName* dtype = find_dtype(header.descr);
   if (dtype == nullptr) {
     throw Error(where + "unsupported dtype '" + header.descr +
-                "' (expected '<f4', '|u1', '<u2' or '<f2')");
+                "' (expected '<f4', '|u1', '<u2', '<f2', or for indices '<i8' or '<i4')");
   }
   if (header.fortran_order) {
     throw Error(where + "fortran_order arrays are not supported (save a C-order array)");

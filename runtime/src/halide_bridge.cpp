@@ -39,6 +39,10 @@ halide_type_t value_type(DType dtype) {
       return halide_type_t(halide_type_float, 16);
     case DType::kFloat32:
       return halide_type_t(halide_type_float, 32);
+    case DType::kInt32:
+      return halide_type_t(halide_type_int, 32);
+    case DType::kInt64:
+      return halide_type_t(halide_type_int, 64);
   }
   return halide_type_t(halide_type_uint, 8);
 }

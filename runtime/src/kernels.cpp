@@ -25,6 +25,10 @@ const Entry<ResizeKernel> kResizeKernels[] = {
     UPSAMPLE_FOR_EACH_RESIZE_KERNEL(UPSAMPLE_KERNEL_ENTRY)};
 const Entry<UnpoolKernel> kUnpoolKernels[] = {
     UPSAMPLE_FOR_EACH_UNPOOL_KERNEL(UPSAMPLE_KERNEL_ENTRY)};
+const Entry<MaxPoolKernel> kMaxPoolKernels[] = {
+    UPSAMPLE_FOR_EACH_MAX_POOL_KERNEL(UPSAMPLE_KERNEL_ENTRY)};
+const Entry<MaxUnpoolKernel> kMaxUnpoolKernels[] = {
+    UPSAMPLE_FOR_EACH_MAX_UNPOOL_KERNEL(UPSAMPLE_KERNEL_ENTRY)};
 const Entry<ShuffleKernel> kShuffleKernels[] = {
     UPSAMPLE_FOR_EACH_SHUFFLE_KERNEL(UPSAMPLE_KERNEL_ENTRY)};
 
@@ -78,6 +82,17 @@ ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, bool fixed_p
 UnpoolKernel find_unpool_kernel(UnpoolMode mode, size_t element_bytes, KernelLayout layout) {
   const char* name = mode == UnpoolMode::kNearest ? "nearest" : "bed_of_nails";
   return lookup(kUnpoolKernels, name, Phases{}, bits_key(element_bytes), layout);
+}
+
+MaxPoolKernel find_max_pool_kernel(bool int64_indices, DType dtype, KernelLayout layout) {
+  return lookup(kMaxPoolKernels, int64_indices ? "max_pool_i64" : "max_pool_i32", Phases{},
+                dtype_name(dtype), layout);
+}
+
+MaxUnpoolKernel find_max_unpool_kernel(bool int64_indices, size_t element_bytes,
+                                       KernelLayout layout) {
+  return lookup(kMaxUnpoolKernels, int64_indices ? "max_unpool_i64" : "max_unpool_i32", Phases{},
+                bits_key(element_bytes), layout);
 }
 
 ShuffleKernel find_shuffle_kernel(bool to_space, int fixed_factor_x, size_t element_bytes,

@@ -18,6 +18,14 @@ using ResizeKernel = int (*)(halide_buffer_t* input, int32_t output_width, int32
                              halide_buffer_t* output);
 using UnpoolKernel = int (*)(halide_buffer_t* input, int32_t factor_x, int32_t factor_y,
                              halide_buffer_t* output);
+using MaxPoolKernel = int (*)(halide_buffer_t* input, int32_t kernel_x, int32_t kernel_y,
+                              int32_t stride_x, int32_t stride_y, int32_t padding_x,
+                              int32_t padding_y, int32_t dilation_x, int32_t dilation_y,
+                              int32_t index_space, halide_buffer_t* values,
+                              halide_buffer_t* indices);
+using MaxUnpoolKernel = int (*)(halide_buffer_t* input, halide_buffer_t* indices,
+                                int32_t output_width, int32_t output_height, int32_t index_space,
+                                halide_buffer_t* output);
 using ShuffleKernel = int (*)(halide_buffer_t* input, int32_t factor_x, int32_t factor_y,
                               int32_t order, halide_buffer_t* output);
 
@@ -36,6 +44,10 @@ ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, bool fixed_p
 UnpoolKernel find_unpool_kernel(UnpoolMode mode, size_t element_bytes, KernelLayout layout);
 // Depth to space (to_space) or space to depth; fixed_factor_x 0 (any) or the factor of a variant
 // specialized for it.
+// Max pooling by value dtype, max unpooling (a copy) by element size; indices int64 or int32.
+MaxPoolKernel find_max_pool_kernel(bool int64_indices, DType dtype, KernelLayout layout);
+MaxUnpoolKernel find_max_unpool_kernel(bool int64_indices, size_t element_bytes,
+                                       KernelLayout layout);
 ShuffleKernel find_shuffle_kernel(bool to_space, int fixed_factor_x, size_t element_bytes,
                                   KernelLayout layout);
 

@@ -14,6 +14,10 @@ size_t dtype_size(DType dtype) {
       return 2;
     case DType::kFloat32:
       return 4;
+    case DType::kInt32:
+      return 4;
+    case DType::kInt64:
+      return 8;
   }
   return 0;
 }
@@ -28,6 +32,10 @@ const char* dtype_name(DType dtype) {
       return "float16";
     case DType::kFloat32:
       return "float32";
+    case DType::kInt32:
+      return "int32";
+    case DType::kInt64:
+      return "int64";
   }
   return "unknown dtype";
 }

@@ -100,8 +100,8 @@ Status check_view(const char* op, const char* name, const TensorView& view, bool
 }
 
 Status check_pair(const char* op, const TensorView& input, const TensorView& output,
-                  bool same_channels) {
-  if (input.dtype != output.dtype) {
+                  bool same_channels, bool same_dtype) {
+  if (same_dtype && input.dtype != output.dtype) {
     return invalid(op, std::string("dtype mismatch: input is ") + dtype_name(input.dtype) +
                            ", output is " + dtype_name(output.dtype));
   }
@@ -116,10 +116,11 @@ Status check_pair(const char* op, const TensorView& input, const TensorView& out
                              shape_string(input) + ", output " + shape_string(output));
     }
   }
-  const size_t size = dtype_size(input.dtype);
   const auto begin = [](const TensorView& v) { return reinterpret_cast<uintptr_t>(v.data); };
-  const uintptr_t input_end = begin(input) + uintptr_t(last_offset(input) + 1) * size;
-  const uintptr_t output_end = begin(output) + uintptr_t(last_offset(output) + 1) * size;
+  const auto end = [&](const TensorView& v) {
+    return begin(v) + uintptr_t(last_offset(v) + 1) * dtype_size(v.dtype);
+  };
+  const uintptr_t input_end = end(input), output_end = end(output);
   if (begin(input) < output_end && begin(output) < input_end) {
     return invalid(op, "input and output overlap in memory");
   }

@@ -15,10 +15,10 @@ namespace upsample::internal {
 // An output view must also not map two elements to one address.
 Status check_view(const char* op, const char* name, const TensorView& view, bool is_output);
 
-// Same N, dtype and layout, and the same C unless the operator moves pixels between channels;
-// no shared memory between the two.
+// Same N and layout, the same C unless the operator moves pixels between channels, the same
+// dtype unless one holds indices; no shared memory between the two.
 Status check_pair(const char* op, const TensorView& input, const TensorView& output,
-                  bool same_channels = true);
+                  bool same_channels = true, bool same_dtype = true);
 
 // Which memory order a kernel runs in: planar when both views have unit W stride; packed when
 // both hold dense 3- or 4-channel pixels; interleaved when both have unit C stride; anything

@@ -5,13 +5,16 @@
     make_golden.py onnx    writes resize_onnx.json                              (needs onnx)
     make_golden.py shuffle writes shuffle_pytorch.json: torch pixel_shuffle / pixel_unshuffle
                            (CRD) and the ONNX DepthToSpace / SpaceToDepth spec (DCR)  (needs torch)
+    make_golden.py pool    writes pool_pytorch.json: torch max_pool2d(return_indices=True) and
+                           max_unpool2d                                           (needs torch)
     make_golden.py check   loads the three files, validates their layout and size, and compares
                            every case with an exact (rational arithmetic) implementation of the
                            ONNX Resize formulas under the options the case records      (numpy);
                            then checks shuffle_pytorch.json against the index definition of
-                           shuffle.h (and against onnx.reference when onnx is installed)
+                           shuffle.h (and against onnx.reference when onnx is installed), and
+                           pool_pytorch.json against the definitions of pool.h
     make_golden.py all     runs `torch` with --torch-python, `onnx` with --onnx-python, `shuffle`
-                           with --torch-python, then `check`
+                           and `pool` with --torch-python, then `check`
 
 See tests/golden/README.md for the file format, the commands and what the files cover. Only
 regenerating needs Python; the C++ build and tests read the committed JSON files.
@@ -819,6 +822,279 @@ def check_shuffle_file():
 
 
 # ----------------------------------------------------------------------------------------------
+# Max pooling with indices and max unpooling: torch F.max_pool2d(return_indices=True) and
+# F.max_unpool2d
+
+POOL_FILE = os.path.join(HERE, "pool_pytorch.json")
+POOL_MAX_BYTES = 150 * 1024
+POOL_KEYS = ["name", "op", "kernel", "stride", "padding", "dilation", "ceil_mode", "dtype",
+             "input_shape", "input", "output_shape", "output", "indices"]
+UNPOOL_IDX_KEYS = ["name", "op", "kernel", "stride", "padding", "dilation", "ceil_mode", "dtype",
+                   "input_shape", "input", "indices_input", "output_size", "output_shape",
+                   "output"]
+
+# (label, input shape, kernel, stride, padding, dilation, ceil_mode, data). data: "distinct"
+# (distinct nonzero values), "ties" (values from {-1, 0, 1}), "constant" (all -1), "nan" (about a
+# third NaN), "inf" (+-inf among finite values), "negative" (all below 0, next to padding).
+POOL_SPECS = [
+    ("default_stride", [1, 1, 4, 4], (2, 2), None, (0, 0), (1, 1), False, "distinct"),
+    ("k2_ceil", [1, 2, 5, 5], (2, 2), (2, 2), (0, 0), (1, 1), True, "distinct"),
+    ("k2_floor", [1, 2, 5, 5], (2, 2), (2, 2), (0, 0), (1, 1), False, "distinct"),
+    ("k3_s2_p1", [2, 3, 7, 7], (3, 3), (2, 2), (1, 1), (1, 1), False, "distinct"),
+    ("k3_s2_p1_ceil", [2, 3, 6, 6], (3, 3), (2, 2), (1, 1), (1, 1), True, "distinct"),
+    ("k3_s1_p1", [1, 1, 5, 5], (3, 3), (1, 1), (1, 1), (1, 1), False, "distinct"),
+    ("k2x3_s1x2_p1x1", [1, 2, 6, 7], (2, 3), (1, 2), (1, 1), (1, 1), False, "distinct"),
+    ("k3x2_s2x1_p1x0_d2x1_ceil", [1, 1, 7, 6], (3, 2), (2, 1), (1, 0), (2, 1), True, "distinct"),
+    ("k2_s1_d2", [1, 1, 5, 5], (2, 2), (1, 1), (0, 0), (2, 2), False, "distinct"),
+    ("k3_s2_p1_d2_ceil", [1, 2, 8, 9], (3, 3), (2, 2), (1, 1), (2, 2), True, "distinct"),
+    ("k4_s3_p2_ceil", [1, 1, 9, 10], (4, 4), (3, 3), (2, 2), (1, 1), True, "distinct"),
+    ("k5_s1_p2", [1, 1, 6, 6], (5, 5), (1, 1), (2, 2), (1, 1), False, "distinct"),
+    ("k5_s2_p2_d2", [1, 1, 9, 9], (5, 5), (2, 2), (2, 2), (2, 2), False, "distinct"),
+    ("k1x3_s1x2_p0x1", [1, 3, 3, 8], (1, 3), (1, 2), (0, 1), (1, 1), False, "distinct"),
+    ("k4x1_s2x1_p2x0_ceil", [2, 1, 7, 3], (4, 1), (2, 1), (2, 0), (1, 1), True, "distinct"),
+    ("k1_s2", [1, 2, 5, 5], (1, 1), (2, 2), (0, 0), (1, 1), False, "distinct"),
+    ("k2_s3_ceil", [1, 1, 8, 8], (2, 2), (3, 3), (0, 0), (1, 1), True, "distinct"),
+    ("k2x2_s1x3_p1x0_d1x2", [1, 2, 5, 9], (2, 2), (1, 3), (1, 0), (1, 2), False, "distinct"),
+    ("constant_k3_s1_p1", [1, 1, 5, 5], (3, 3), (1, 1), (1, 1), (1, 1), False, "constant"),
+    ("ties_k3_s2_p1_ceil", [2, 2, 6, 6], (3, 3), (2, 2), (1, 1), (1, 1), True, "ties"),
+    ("ties_k2_s1", [1, 3, 4, 5], (2, 2), (1, 1), (0, 0), (1, 1), False, "ties"),
+    ("nan_k3_s2_p1", [1, 2, 6, 6], (3, 3), (2, 2), (1, 1), (1, 1), False, "nan"),
+    ("nan_k2_s1", [1, 1, 4, 5], (2, 2), (1, 1), (0, 0), (1, 1), False, "nan"),
+    ("inf_k2_s1_p1", [1, 2, 4, 4], (2, 2), (1, 1), (1, 1), (1, 1), True, "inf"),
+    ("negative_k3_s1_p1", [1, 2, 5, 5], (3, 3), (1, 1), (1, 1), (1, 1), False, "negative"),
+    ("negative_k5_s2_p2_d2_ceil", [1, 1, 7, 8], (5, 5), (2, 2), (2, 2), (2, 2), True, "negative"),
+]
+
+# (label, pooling: input shape, kernel, stride, padding, ceil_mode, data; output_size or None for
+# torch's default (H' - 1) * stride - 2 * padding + kernel). The unpool input is what
+# F.max_pool2d returned; "duplicates" replaces the indices by ones that name some positions twice.
+UNPOOL_IDX_SPECS = [
+    ("k2_default_size", [1, 2, 4, 4], (2, 2), (2, 2), (0, 0), False, "distinct", None),
+    ("k2_odd_input_size", [1, 2, 5, 5], (2, 2), (2, 2), (0, 0), False, "distinct", (5, 5)),
+    ("k2_larger_size", [1, 1, 4, 6], (2, 2), (2, 2), (0, 0), False, "distinct", (5, 7)),
+    ("k3_s2_p1_overlapping", [2, 3, 6, 6], (3, 3), (2, 2), (1, 1), False, "distinct", (6, 6)),
+    ("k2_ceil_pool", [1, 1, 5, 5], (2, 2), (2, 2), (0, 0), True, "distinct", (5, 5)),
+    ("k2x3_s2x3", [2, 1, 4, 9], (2, 3), (2, 3), (0, 0), False, "distinct", None),
+    ("nan_values", [1, 2, 4, 4], (2, 2), (2, 2), (0, 0), False, "nan", None),
+    ("duplicates", [1, 2, 4, 4], (2, 2), (2, 2), (0, 0), False, "distinct", None),
+]
+
+
+def pool_input(name, shape, data):
+    """Float32 test data for a pooling case (seeded by the name, like make_input)."""
+    if data == "distinct":
+        return make_input(name, shape, "float32", distinct=True)
+    rng = np.random.RandomState(zlib.crc32(name.encode("utf-8")))
+    if data == "constant":
+        return np.full(shape, -1.0, dtype=np.float32)
+    if data == "ties":
+        return rng.randint(-1, 2, size=shape).astype(np.float32)
+    x = make_input(name, shape, "float32", distinct=True)
+    if data == "nan":
+        x[rng.uniform(size=shape) < 0.35] = np.nan
+    elif data == "inf":
+        r = rng.uniform(size=shape)
+        x[r < 0.25] = -np.inf
+        x[r > 0.85] = np.inf
+    elif data == "negative":
+        x = -np.abs(x) - np.float32(0.25)
+    else:
+        raise ValueError(data)
+    return x.astype(np.float32)
+
+
+def json_floats(array):
+    """float32 values as JSON: the equal double, or "nan" / "inf" / "-inf"."""
+    out = []
+    for v in np.ascontiguousarray(array).reshape(-1):
+        v = float(np.float32(v))
+        out.append("nan" if math.isnan(v) else ("inf" if v == math.inf else
+                                                ("-inf" if v == -math.inf else v)))
+    return out
+
+
+def parse_floats(values):
+    return np.array([float(v) for v in values], dtype=np.float32)
+
+
+def pool_output_length(length, k, s, p, d, ceil_mode):
+    """PyTorch's pooling_output_shape (as pool.h states it)."""
+    num = length + 2 * p - d * (k - 1) - 1
+    out = (-(-num // s) if ceil_mode else num // s) + 1
+    if ceil_mode and (out - 1) * s >= length + p:
+        out -= 1
+    return out
+
+
+def pool_by_definition(x, kernel, stride, padding, dilation, ceil_mode):
+    """max_pool2d with plane indices as pool.h defines it, element by element (for `check`):
+    row-major window order, positions inside the input only, taken when first, greater, or NaN."""
+    n, c, h, w = x.shape
+    oh = pool_output_length(h, kernel[0], stride[0], padding[0], dilation[0], ceil_mode)
+    ow = pool_output_length(w, kernel[1], stride[1], padding[1], dilation[1], ceil_mode)
+    values = np.zeros((n, c, oh, ow), dtype=np.float32)
+    indices = np.zeros((n, c, oh, ow), dtype=np.int64)
+    for ni in range(n):
+        for ci in range(c):
+            for y in range(oh):
+                for xo in range(ow):
+                    best, at = None, None
+                    for i in range(kernel[0]):
+                        ih = y * stride[0] - padding[0] + i * dilation[0]
+                        if not 0 <= ih < h:
+                            continue
+                        for j in range(kernel[1]):
+                            iw = xo * stride[1] - padding[1] + j * dilation[1]
+                            if not 0 <= iw < w:
+                                continue
+                            v = float(x[ni, ci, ih, iw])
+                            if best is None or v > best or math.isnan(v):
+                                best, at = v, ih * w + iw
+                    assert at is not None, "empty window"
+                    values[ni, ci, y, xo] = best
+                    indices[ni, ci, y, xo] = at
+    return values, indices
+
+
+def unpool_by_definition(x, indices, out_h, out_w):
+    """max_unpool2d with plane indices: zeros, then out[n, c][index] = x in NCHW order."""
+    n, c = x.shape[:2]
+    out = np.zeros((n, c, out_h * out_w), dtype=np.float32)
+    for ni in range(n):
+        for ci in range(c):
+            for v, i in zip(x[ni, ci].reshape(-1), indices[ni, ci].reshape(-1)):
+                assert 0 <= i < out_h * out_w
+                out[ni, ci, i] = v
+    return out.reshape(n, c, out_h, out_w)
+
+
+def pool_case_name(op, label, shape):
+    """shape: the pooling input's (for max_unpool2d too, whose input is the pooled shape)."""
+    return "torch/%s/float32/%s/%s%s" % (op, label, "pooled_from_" if op == "max_unpool2d" else "",
+                                         "x".join(map(str, shape)))
+
+
+def run_pool(_args):
+    import torch
+    import torch.nn.functional as F
+    torch.set_num_threads(1)
+    versions = dict(base_versions(), torch=torch.__version__)
+    # uint8: torch 1.13's CPU max_pool2d raises "not implemented for 'Byte'", so every case is
+    # float32; the probe records it (a torch that computes uint8 would call for uint8 cases).
+    try:
+        F.max_pool2d(torch.zeros((1, 1, 2, 2), dtype=torch.uint8), 2, return_indices=True)
+        versions["max_pool2d_uint8"] = "supported (no uint8 cases yet)"
+    except RuntimeError:
+        versions["max_pool2d_uint8"] = "not implemented: no uint8 cases"
+    cases = []
+    for label, shape, k, s, p, d, ceil_mode, data in POOL_SPECS:
+        name = pool_case_name("max_pool2d", label, shape)
+        x = pool_input(name, shape, data)
+        y, idx = F.max_pool2d(torch.from_numpy(x), k, stride=s, padding=p, dilation=d,
+                              ceil_mode=ceil_mode, return_indices=True)
+        case = {"name": name, "op": "max_pool2d", "kernel": list(k),
+                "stride": list(s) if s is not None else list(k), "padding": list(p),
+                "dilation": list(d), "ceil_mode": ceil_mode, "dtype": "float32",
+                "input_shape": list(shape), "input": json_floats(x),
+                "output_shape": list(y.shape), "output": json_floats(y.numpy()),
+                "indices": [int(i) for i in idx.numpy().reshape(-1)]}
+        cases.append({key: case[key] for key in POOL_KEYS})
+    for label, shape, k, s, p, ceil_mode, data, size in UNPOOL_IDX_SPECS:
+        name = pool_case_name("max_unpool2d", label, shape)
+        x = pool_input(name, shape, data)
+        v, idx = F.max_pool2d(torch.from_numpy(x), k, stride=s, padding=p, ceil_mode=ceil_mode,
+                              return_indices=True)
+        if label == "duplicates":
+            # Each plane's first two outputs both name the position of its last: the later one
+            # in NCHW order must win (torch's CPU kernel writes in order).
+            flat = idx.reshape(idx.shape[0], idx.shape[1], -1)
+            flat[:, :, 0] = flat[:, :, -1]
+            flat[:, :, 1] = flat[:, :, -1]
+        out = F.max_unpool2d(v, idx, k, stride=s, padding=p, output_size=size).numpy()
+        case = {"name": name, "op": "max_unpool2d", "kernel": list(k), "stride": list(s),
+                "padding": list(p), "dilation": [1, 1], "ceil_mode": False, "dtype": "float32",
+                "input_shape": list(v.shape), "input": json_floats(v.numpy()),
+                "indices_input": [int(i) for i in idx.numpy().reshape(-1)],
+                "output_size": None if size is None else list(size),
+                "output_shape": list(out.shape), "output": json_floats(out)}
+        cases.append({key: case[key] for key in UNPOOL_IDX_KEYS})
+    for case in cases:
+        check_pool_case(case)
+    write_json(POOL_FILE, versions, cases)
+    size = os.path.getsize(POOL_FILE)
+    if size > POOL_MAX_BYTES:
+        raise SystemExit("%s is over %d bytes" % (POOL_FILE, POOL_MAX_BYTES))
+
+
+def check_pool_case(case):
+    """Validates the layout of one pool case and recomputes it with the definitions of pool.h."""
+    name = case["name"]
+    if case["op"] == "max_pool2d":
+        assert list(case) == POOL_KEYS, (name, list(case))
+    else:
+        assert case["op"] == "max_unpool2d" and list(case) == UNPOOL_IDX_KEYS, (name, list(case))
+    assert case["dtype"] in ("float32", "uint8"), name
+    for key in ("kernel", "stride", "padding", "dilation"):
+        assert len(case[key]) == 2 and all(isinstance(v, int) for v in case[key]), (name, key)
+    assert all(k >= 1 for k in case["kernel"]) and all(s >= 1 for s in case["stride"]), name
+    assert all(0 <= p <= k // 2 for p, k in zip(case["padding"], case["kernel"])), name
+    for key in ("input", "output"):
+        assert len(case[key]) == int(np.prod(case[key + "_shape"])), (name, key)
+        for v in case[key]:
+            if case["dtype"] == "uint8":
+                assert isinstance(v, int) and 0 <= v <= 255, name
+            else:
+                assert v in ("nan", "inf", "-inf") or (
+                    isinstance(v, float) and float(np.float32(v)) == v), (name, v)
+    npdtype = np.float32 if case["dtype"] == "float32" else np.uint8
+    x = parse_floats(case["input"]).astype(npdtype).reshape(case["input_shape"])
+    y = parse_floats(case["output"]).astype(npdtype).reshape(case["output_shape"])
+    if case["op"] == "max_pool2d":
+        assert len(case["indices"]) == len(case["output"]), name
+        values, indices = pool_by_definition(x.astype(np.float32), case["kernel"], case["stride"],
+                                             case["padding"], case["dilation"], case["ceil_mode"])
+        assert list(values.shape) == case["output_shape"], name
+        assert np.array_equal(values, y.astype(np.float32), equal_nan=True), (name, "values")
+        assert indices.reshape(-1).tolist() == case["indices"], (name, "indices")
+    else:
+        assert len(case["indices_input"]) == len(case["input"]), name
+        n, c = case["input_shape"][:2]
+        oh, ow = case["output_shape"][2:]
+        assert case["output_shape"][:2] == [n, c], name
+        if case["output_size"] is None:
+            default = [(i - 1) * s - 2 * p + k for i, s, p, k in zip(
+                case["input_shape"][2:], case["stride"], case["padding"], case["kernel"])]
+            assert [oh, ow] == default, name
+        else:
+            assert case["output_size"] == [oh, ow], name
+        idx = np.array(case["indices_input"], dtype=np.int64).reshape(case["input_shape"])
+        out = unpool_by_definition(x.astype(np.float32), idx, oh, ow)
+        assert np.array_equal(out, y.astype(np.float32), equal_nan=True), (name, "output")
+
+
+def check_pool_file():
+    """`check` for pool_pytorch.json."""
+    with open(POOL_FILE, encoding="ascii") as f:
+        data = json.load(f)
+    assert data["generator"] == GENERATOR, POOL_FILE
+    cases = data["cases"]
+    names = [c["name"] for c in cases]
+    assert len(set(names)) == len(names), POOL_FILE
+    counts = {}
+    for case in cases:
+        check_pool_case(case)
+        label = case["op"] + "/" + case["dtype"]
+        counts[label] = counts.get(label, 0) + 1
+    size = os.path.getsize(POOL_FILE)
+    print("%s: %d cases, %d bytes, versions %s" % (os.path.relpath(POOL_FILE, REPO), len(cases),
+                                                   size, data["versions"]))
+    print("  " + ", ".join("%s %d" % kv for kv in sorted(counts.items())))
+    print("  every case equals the definitions of pool.h (plane indices; NaN wins, ties keep the "
+          "first)")
+    assert size <= POOL_MAX_BYTES, POOL_FILE
+
+
+# ----------------------------------------------------------------------------------------------
 # check
 
 RESIZE_KEYS = {"name", "op", "method", "coordinate_mode", "nearest_mode", "cubic_a",
@@ -884,6 +1160,7 @@ def run_check(_args):
             sum("deviation" in c for c in cases), sum("near_boundary_outputs" in c for c in cases)))
         assert size <= MAX_FILE_BYTES, path
     check_shuffle_file()
+    check_pool_file()
     if failures:
         raise SystemExit("%d annotation mismatches" % failures)
 
@@ -893,20 +1170,21 @@ def run_all(args):
     subprocess.check_call([args.torch_python, me, "torch"])
     subprocess.check_call([args.onnx_python, me, "onnx"])
     subprocess.check_call([args.torch_python, me, "shuffle"])
+    subprocess.check_call([args.torch_python, me, "pool"])
     run_check(args)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["torch", "onnx", "shuffle", "check", "all"])
+    parser.add_argument("command", choices=["torch", "onnx", "shuffle", "pool", "check", "all"])
     parser.add_argument("--torch-python", default="/usr/bin/python3",
                         help="interpreter with torch, for `all` (default /usr/bin/python3)")
     parser.add_argument("--onnx-python", default=os.path.join(REPO, ".venv", "bin", "python"),
                         help="interpreter with onnx, for `all` (default <repo>/.venv/bin/python)")
     args = parser.parse_args()
-    {"torch": run_torch, "onnx": run_onnx, "shuffle": run_shuffle, "check": run_check,
-     "all": run_all}[args.command](args)
+    {"torch": run_torch, "onnx": run_onnx, "shuffle": run_shuffle, "pool": run_pool,
+     "check": run_check, "all": run_all}[args.command](args)
 
 
 if __name__ == "__main__":

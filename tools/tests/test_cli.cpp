@@ -221,6 +221,33 @@ TEST_CASE("program: shuffle and unshuffle, both orders", "[program]") {
   CHECK(uint8_values(back) == std::vector<uint8_t>{1, 2, 3, 4, 5, 6, 7, 8});
 }
 
+TEST_CASE("program: maxpool writes maxima and PyTorch indices; unpool --mode max puts them back",
+          "[program]") {
+  TempDir dir;
+  // Windows of 2x2: {1,5,3,4} -> 5 at 1, {2,2,2,7} -> 7 at 7, {0,0,1,3} -> 3 at 13,
+  // {9,9,9,1} -> the first 9, at 10.
+  write_bytes(dir.path("in.npy"),
+              float_npy({1, 1, 4, 4}, {1, 5, 2, 2, 3, 4, 2, 7, 0, 0, 9, 9, 1, 3, 9, 1}));
+  run_ok({"maxpool", dir.path("in.npy"), dir.path("max.npy"), dir.path("idx.npy"), "--kernel", "2"},
+         dir);
+  CHECK(float_values(read_npy(dir.path("max.npy"), Layout::kNCHW)) ==
+        std::vector<float>{5, 7, 3, 9});
+  const std::string idx = read_bytes(dir.path("idx.npy"));
+  CHECK(idx.find("'<i8'") != std::string::npos);  // PyTorch's int64
+  CHECK(idx.substr(idx.size() - 32) == raw_bytes(std::vector<int64_t>{1, 7, 13, 10}));
+  run_ok({"unpool", dir.path("max.npy"), dir.path("back.npy"), "--mode", "max", "--indices",
+          dir.path("idx.npy"), "--size", "4,4"},
+         dir);
+  CHECK(float_values(read_npy(dir.path("back.npy"), Layout::kNCHW)) ==
+        std::vector<float>{0, 5, 0, 0, 0, 0, 0, 7, 0, 0, 9, 0, 0, 3, 0, 0});
+  // A 3x3 window with stride 1 and padding 1 keeps the size.
+  run_ok({"maxpool", dir.path("in.npy"), dir.path("same.npy"), dir.path("same_idx.npy"), "--kernel",
+          "3", "--stride", "1", "--padding", "1"},
+         dir);
+  CHECK(shape_of(read_npy(dir.path("same.npy"), Layout::kNCHW)) ==
+        std::vector<int64_t>{1, 1, 4, 4});
+}
+
 TEST_CASE("program: PNG in, PNG out", "[program]") {
   TempDir dir;
   const HostTensor image = write_rgb_png(dir.path("in.png"), 2, 3);
@@ -405,7 +432,8 @@ TEST_CASE("program: bad invocations exit 2 with one line and no output", "[progr
       {with({"--method", "nearest", "--scale", "2", "--nearest-mode", "up"}), 2, "nearest mode"},
       {with({"--method", "nearest", "--scale", "2", "--layout", "hwc"}), 2, "layout"},
       {{"resize", "IN:good.npy", "out.jpg", "--method", "nearest", "--scale", "2"}, 2, "format"},
-      {{"unpool", "IN:good.npy", "OUT", "--mode", "max", "--factor", "2"}, 2, "unpool mode"},
+      {{"unpool", "IN:good.npy", "OUT", "--mode", "maximum", "--factor", "2"}, 2, "unpool mode"},
+      {{"unpool", "IN:good.npy", "OUT", "--mode", "max", "--factor", "2"}, 2, "--indices"},
       {{"unpool", "IN:good.npy", "OUT", "--mode", "nearest", "--factor", "0"}, 2, "factor"},
       {{"unpool", "IN:good.npy", "OUT", "--mode", "nearest", "--factor", "-2"}, 2, "factor"},
       {{"unpool", "IN:good.npy", "OUT", "--mode", "nearest", "--factor", "1.5"}, 2, "integer"},
@@ -413,6 +441,11 @@ TEST_CASE("program: bad invocations exit 2 with one line and no output", "[progr
       {{"unpool", "IN:good.npy", "OUT", "--mode", "nearest"}, 2, "--factor"},
       {{"unpool", "IN:good.npy", "OUT", "--factor", "2"}, 2, "--mode"},
       {{"shuffle", "IN:good.npy", "OUT"}, 2, "--factor"},
+      {{"unpool", "IN:good.npy", "OUT", "--mode", "max", "--size", "4,4"}, 2, "--indices"},
+      {{"unpool", "IN:good.npy", "OUT", "--mode", "max", "--indices", "IN:good.npy"}, 2, "--size"},
+      {{"maxpool", "IN:good.npy", "OUT", "idx.npy"}, 2, "--kernel"},
+      {{"maxpool", "IN:good.npy", "OUT", "idx.txt", "--kernel", "2"}, 2, "indices"},
+      {{"maxpool", "IN:good.npy", "OUT", "idx.npy", "--kernel", "2", "--padding=-1"}, 2, "padding"},
       {{"shuffle", "IN:good.npy", "OUT", "--factor", "0"}, 2, "factor"},
       {{"shuffle", "IN:good.npy", "OUT", "--factor", "2", "--order", "xyz"}, 2, "order"},
       {{"unshuffle", "IN:good.npy", "OUT", "--factor", "2,x"}, 2, "factor"},
@@ -450,6 +483,14 @@ TEST_CASE("program: bad inputs exit 1 with one line and no output", "[program]")
       // good.npy is 1x1x2x2: one channel is no 2x2 block of channels, 2x2 pixels no 3x3 block.
       {{"shuffle", "IN:good.npy", "OUT", "--factor", "2"}, 1, "multiple"},
       {{"unshuffle", "IN:good.npy", "OUT", "--factor", "3"}, 1, "multiple"},
+      // good.npy as indices: float32, not int64.
+      {{"unpool", "IN:good.npy", "OUT", "--mode", "max", "--indices", "IN:good.npy", "--size",
+        "2,2"},
+       1,
+       "int64"},
+      {{"maxpool", "IN:good.npy", "OUT", "IN:idx.npy", "--kernel", "2", "--padding", "2"},
+       1,
+       "padding"},
   };
   for (const BadRun& bad : cases) {
     std::string joined;

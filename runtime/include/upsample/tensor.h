@@ -11,6 +11,8 @@ enum class DType : int {
   kUInt16 = 1,
   kFloat16 = 2,  // IEEE binary16, stored as its 16-bit pattern
   kFloat32 = 3,
+  kInt32 = 4,  // indices (max pooling and unpooling)
+  kInt64 = 5,  // indices, PyTorch's dtype for them
 };
 
 enum class Layout : int {

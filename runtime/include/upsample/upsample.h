@@ -1,6 +1,7 @@
 // The whole public API of the upsample library.
 #pragma once
 
+#include "upsample/pool.h"
 #include "upsample/presets.h"
 #include "upsample/resize.h"
 #include "upsample/shuffle.h"

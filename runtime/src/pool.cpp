@@ -1,0 +1,251 @@
+#include "upsample/pool.h"
+
+#include <string>
+
+#include "halide_bridge.h"
+#include "kernels.h"
+#include "validation.h"
+
+namespace upsample {
+namespace {
+
+Status invalid(const char* op, const std::string& what) {
+  return Status(StatusCode::kInvalidArgument, std::string(op) + ": " + what);
+}
+
+bool is_value_dtype(DType dtype) {
+  return dtype == DType::kUInt8 || dtype == DType::kUInt16 || dtype == DType::kFloat16 ||
+         dtype == DType::kFloat32;
+}
+
+bool is_index_dtype(DType dtype) {
+  return dtype == DType::kInt32 || dtype == DType::kInt64;
+}
+
+bool is_known(IndexSpace space) {
+  return space == IndexSpace::kPlane || space == IndexSpace::kTensor;
+}
+
+Status check_values_view(const char* op, const char* name, const TensorView& view) {
+  if (!is_value_dtype(view.dtype) && dtype_size(view.dtype) != 0) {
+    return invalid(op, std::string(name) + ": dtype " + dtype_name(view.dtype) +
+                           " is not a value dtype (uint8, uint16, float16, float32)");
+  }
+  return Status::Ok();
+}
+
+// indices: int32 or int64, with the shape and layout of `like`.
+Status check_indices(const char* op, const TensorView& indices, const TensorView& like,
+                     bool is_output) {
+  if (Status s = internal::check_view(op, "indices", indices, is_output); !s.ok()) return s;
+  if (!is_index_dtype(indices.dtype)) {
+    return invalid(
+        op, std::string("indices: dtype ") + dtype_name(indices.dtype) + " is not int32 or int64");
+  }
+  if (indices.layout != like.layout) return invalid(op, "indices: layout mismatch");
+  for (int d = 0; d < 4; d++) {
+    if (indices.shape[d] != like.shape[d]) {
+      return invalid(op, "indices: shape mismatch: indices " + internal::shape_string(indices) +
+                             ", expected " + internal::shape_string(like));
+    }
+  }
+  return Status::Ok();
+}
+
+// The kernel layout of several views: all planar, or all interleaved.
+Status choose_layout(const char* op, std::initializer_list<const TensorView*> views,
+                     internal::KernelLayout* layout) {
+  bool planar = true, interleaved = true;
+  for (const TensorView* view : views) {
+    planar = planar && view->strides[kW] == 1;
+    interleaved = interleaved && view->strides[kC] == 1;
+  }
+  if (!planar && !interleaved) {
+    return Status(StatusCode::kUnsupported,
+                  std::string(op) + ": views need unit stride along W (NCHW) or along C (NHWC)");
+  }
+  *layout = planar ? internal::KernelLayout::kPlanar : internal::KernelLayout::kInterleaved;
+  return Status::Ok();
+}
+
+int64_t index_at(const TensorView& indices, int64_t n, int64_t c, int64_t h, int64_t w) {
+  const int64_t offset = n * indices.strides[kN] + c * indices.strides[kC] +
+                         h * indices.strides[kH] + w * indices.strides[kW];
+  if (indices.dtype == DType::kInt64) return static_cast<const int64_t*>(indices.data)[offset];
+  return static_cast<const int32_t*>(indices.data)[offset];
+}
+
+// Every index must name a position of its own element's output plane.
+Status check_index_values(const char* op, const TensorView& indices, const TensorView& output,
+                          IndexSpace space) {
+  const int64_t plane_size = output.shape[kH] * output.shape[kW];
+  for (int64_t n = 0; n < indices.shape[kN]; n++) {
+    for (int64_t c = 0; c < indices.shape[kC]; c++) {
+      const int64_t start =
+          space == IndexSpace::kTensor ? (n * output.shape[kC] + c) * plane_size : 0;
+      for (int64_t h = 0; h < indices.shape[kH]; h++) {
+        for (int64_t w = 0; w < indices.shape[kW]; w++) {
+          const int64_t index = index_at(indices, n, c, h, w);
+          if (index < start || index >= start + plane_size) {
+            return Status(
+                StatusCode::kOutOfRange,
+                std::string(op) + ": index " + std::to_string(index) + " at (n=" +
+                    std::to_string(n) + ", c=" + std::to_string(c) + ", h=" + std::to_string(h) +
+                    ", w=" + std::to_string(w) + ") is outside its output plane [" +
+                    std::to_string(start) + ", " + std::to_string(start + plane_size) + ") of " +
+                    std::to_string(output.shape[kH]) + "x" + std::to_string(output.shape[kW]));
+          }
+        }
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+const char* index_space_name(IndexSpace space) {
+  switch (space) {
+    case IndexSpace::kPlane:
+      return "plane";
+    case IndexSpace::kTensor:
+      return "tensor";
+  }
+  return "unknown index space";
+}
+
+Status max_pool_output_length(int64_t input_length, int kernel, int stride, int padding,
+                              int dilation, bool ceil_mode, int64_t* output_length) {
+  const char* op = "max_pool2d";
+  if (output_length == nullptr) return invalid(op, "output_length is null");
+  if (kernel < 1) return invalid(op, "kernel " + std::to_string(kernel) + " is below 1");
+  if (stride < 0) return invalid(op, "stride " + std::to_string(stride) + " is negative");
+  if (dilation < 1) return invalid(op, "dilation " + std::to_string(dilation) + " is below 1");
+  if (padding < 0) return invalid(op, "padding " + std::to_string(padding) + " is negative");
+  if (padding > kernel / 2) {
+    return invalid(op, "padding " + std::to_string(padding) + " exceeds half the kernel " +
+                           std::to_string(kernel));
+  }
+  if (input_length < 1) return invalid(op, "input length is below 1");
+  const int64_t step = stride == 0 ? kernel : stride;
+  const int64_t span = input_length + 2 * int64_t(padding) - int64_t(dilation) * (kernel - 1) - 1;
+  // PyTorch's pooling_output_shape: division rounding toward minus infinity.
+  const int64_t numerator = span + (ceil_mode ? step - 1 : 0);
+  const int64_t quotient = numerator >= 0 ? numerator / step : -((-numerator + step - 1) / step);
+  int64_t length = quotient + 1;
+  // With ceil_mode the last window must start inside the input or its left padding.
+  if (ceil_mode && (length - 1) * step >= input_length + padding) length--;
+  if (length < 1) {
+    return invalid(op, "output length " + std::to_string(length) + " is below 1: the window " +
+                           "(kernel " + std::to_string(kernel) + ", dilation " +
+                           std::to_string(dilation) + ") does not fit the padded input of " +
+                           std::to_string(input_length + 2 * int64_t(padding)));
+  }
+  // A window made only of padding has no maximum (PyTorch returns -inf and an index outside the
+  // input); only the first and the last windows can be such.
+  for (int64_t window : {int64_t(0), length - 1}) {
+    const int64_t start = window * step - padding;
+    bool covers_input = false;
+    for (int tap = 0; tap < kernel && !covers_input; tap++) {
+      const int64_t position = start + int64_t(tap) * dilation;
+      covers_input = position >= 0 && position < input_length;
+    }
+    if (!covers_input) {
+      return invalid(
+          op, "window " + std::to_string(window) + " covers only padding, so it has no maximum");
+    }
+  }
+  *output_length = length;
+  return Status::Ok();
+}
+
+Status max_pool2d(const TensorView& input, const TensorView& values, const TensorView& indices,
+                  const MaxPoolOptions& options) {
+  const char* op = "max_pool2d";
+  if (!is_known(options.index_space)) {
+    return invalid(op, "unknown index space value " + std::to_string(int(options.index_space)));
+  }
+  if (Status s = internal::check_view(op, "input", input, false); !s.ok()) return s;
+  if (Status s = internal::check_view(op, "values", values, true); !s.ok()) return s;
+  if (Status s = check_values_view(op, "input", input); !s.ok()) return s;
+  if (Status s = internal::check_pair(op, input, values); !s.ok()) return s;
+  if (Status s = check_indices(op, indices, values, true); !s.ok()) return s;
+  if (Status s = internal::check_pair(op, input, indices, true, /*same_dtype=*/false); !s.ok()) {
+    return s;
+  }
+  if (Status s = internal::check_pair(op, values, indices, true, /*same_dtype=*/false); !s.ok()) {
+    return s;
+  }
+  int64_t out_h = 0, out_w = 0;
+  if (Status s =
+          max_pool_output_length(input.shape[kH], options.kernel_h, options.stride_h,
+                                 options.padding_h, options.dilation_h, options.ceil_mode, &out_h);
+      !s.ok()) {
+    return s;
+  }
+  if (Status s =
+          max_pool_output_length(input.shape[kW], options.kernel_w, options.stride_w,
+                                 options.padding_w, options.dilation_w, options.ceil_mode, &out_w);
+      !s.ok()) {
+    return s;
+  }
+  if (values.shape[kH] != out_h || values.shape[kW] != out_w) {
+    return invalid(op, "output shape mismatch: values are " + std::to_string(values.shape[kH]) +
+                           "x" + std::to_string(values.shape[kW]) + " (HxW), the options give " +
+                           std::to_string(out_h) + "x" + std::to_string(out_w));
+  }
+  internal::KernelLayout layout;
+  if (Status s = choose_layout(op, {&input, &values, &indices}, &layout); !s.ok()) return s;
+  const bool int64_indices = indices.dtype == DType::kInt64;
+  const internal::MaxPoolKernel kernel =
+      internal::find_max_pool_kernel(int64_indices, input.dtype, layout);
+  if (kernel == nullptr) {
+    return Status(StatusCode::kUnsupported,
+                  std::string(op) + ": this build has no kernel for " + dtype_name(input.dtype));
+  }
+  auto step = [](int stride, int kernel_size) { return stride == 0 ? kernel_size : stride; };
+  internal::HalideBuffer in(input, internal::value_type(input.dtype));
+  internal::HalideBuffer out(values, internal::value_type(values.dtype));
+  internal::HalideBuffer idx(indices, internal::value_type(indices.dtype));
+  return internal::call_kernel(op, [&] {
+    return kernel(
+        in.get(), options.kernel_w, options.kernel_h, step(options.stride_w, options.kernel_w),
+        step(options.stride_h, options.kernel_h), options.padding_w, options.padding_h,
+        options.dilation_w, options.dilation_h, int(options.index_space), out.get(), idx.get());
+  });
+}
+
+Status max_unpool2d(const TensorView& input, const TensorView& indices, const TensorView& output,
+                    const MaxUnpoolOptions& options) {
+  const char* op = "max_unpool2d";
+  if (!is_known(options.index_space)) {
+    return invalid(op, "unknown index space value " + std::to_string(int(options.index_space)));
+  }
+  if (Status s = internal::check_view(op, "input", input, false); !s.ok()) return s;
+  if (Status s = internal::check_view(op, "output", output, true); !s.ok()) return s;
+  if (Status s = check_values_view(op, "input", input); !s.ok()) return s;
+  if (Status s = internal::check_pair(op, input, output); !s.ok()) return s;
+  if (Status s = check_indices(op, indices, input, false); !s.ok()) return s;
+  if (Status s = internal::check_pair(op, indices, output, true, /*same_dtype=*/false); !s.ok()) {
+    return s;
+  }
+  if (Status s = check_index_values(op, indices, output, options.index_space); !s.ok()) return s;
+  internal::KernelLayout layout;
+  if (Status s = choose_layout(op, {&input, &indices, &output}, &layout); !s.ok()) return s;
+  const size_t bytes = dtype_size(input.dtype);
+  const internal::MaxUnpoolKernel kernel =
+      internal::find_max_unpool_kernel(indices.dtype == DType::kInt64, bytes, layout);
+  if (kernel == nullptr) {
+    return Status(StatusCode::kUnsupported,
+                  std::string(op) + ": this build has no kernel for " + dtype_name(input.dtype));
+  }
+  internal::HalideBuffer in(input, internal::bits_type(bytes));
+  internal::HalideBuffer idx(indices, internal::value_type(indices.dtype));
+  internal::HalideBuffer out(output, internal::bits_type(bytes));
+  return internal::call_kernel(op, [&] {
+    return kernel(in.get(), idx.get(), int32_t(output.shape[kW]), int32_t(output.shape[kH]),
+                  int(options.index_space), out.get());
+  });
+}
+
+}  // namespace upsample

@@ -1,0 +1,46 @@
+#include "max_pool_schedule.h"
+
+#include "common_schedule.h"
+
+namespace upsample::schedules {
+
+void schedule_max_pool(MaxPoolFuncs& f, const Halide::Target& target, Layout layout) {
+  const int lanes = target.natural_vector_size(f.values_param.type());
+  for (const Halide::OutputImageParam& buffer : {f.input, f.values_param, f.indices_param}) {
+    for (int d = 0; d < 4; d++) buffer.dim(d).set_min(0);
+    if (layout != Layout::kPlanar) {
+      buffer.dim(0).set_stride(Halide::Expr());
+      buffer.dim(2).set_stride(1);
+    }
+  }
+  // Both outputs share one loop nest, inside which each row of windows is reduced once.
+  Halide::Var task("task");
+  RowTasks rows = split_rows(f.values, f.x, f.y, f.c, f.n, task, layout, 8);
+  split_rows(f.indices, f.x, f.y, f.c, f.n, task, layout, 8);
+  f.indices.compute_with(f.values, rows.row);
+  f.pooled.compute_at(f.values, rows.row);
+  const Halide::Var inner = layout == Layout::kPlanar ? f.x : f.c;
+  f.pooled.vectorize(inner, lanes, Halide::TailStrategy::GuardWithIf);
+  f.pooled.update().vectorize(inner, lanes, Halide::TailStrategy::GuardWithIf);
+}
+
+void schedule_max_unpool(MaxUnpoolFuncs& f, const Halide::Target& target, Layout layout) {
+  const int lanes = target.natural_vector_size(f.output_param.type());
+  for (const Halide::OutputImageParam& buffer : {f.input, f.indices, f.output_param}) {
+    for (int d = 0; d < 4; d++) buffer.dim(d).set_min(0);
+    if (layout != Layout::kPlanar) {
+      buffer.dim(0).set_stride(Halide::Expr());
+      buffer.dim(2).set_stride(1);
+    }
+  }
+  // One (c, n) plane per task: zero it, scatter into it while it is in cache, then store it.
+  Halide::Var plane("plane");
+  f.output.reorder(f.x, f.y, f.c, f.n).fuse(f.c, f.n, plane).parallel(plane);
+  f.output.specialize(f.output_param.dim(0).extent() >= lanes).vectorize(f.x, lanes);
+  f.scattered.compute_at(f.output, plane);
+  f.scattered.specialize(f.output_param.dim(0).extent() >= lanes).vectorize(f.x, lanes);
+  // The scatter runs in input order, serially within a plane: later elements win.
+  f.scattered.update(0).unscheduled();
+}
+
+}  // namespace upsample::schedules
