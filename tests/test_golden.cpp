@@ -264,6 +264,24 @@ TEST_CASE("golden: resize matches the ONNX reference Resize", "[golden][resize]"
   run_resize_file("resize_onnx.json");
 }
 
+// A golden case of a copying operator (unpool, shuffle): run in NCHW and NHWC, compare exactly
+// for every dtype (compared as integers are: no tolerance).
+template <typename Op>
+void check_copy_case(const json& c, DType dtype, Op&& op) {
+  const Shape in_shape = parse_shape(c.at("input_shape"));
+  const Shape out_shape = parse_shape(c.at("output_shape"));
+  const std::vector<double> input = parse_values(c.at("input"), in_shape);
+  const std::vector<double> want = parse_values(c.at("output"), out_shape);
+  for (Mem mem : {Mem::kNCHW, Mem::kNHWC}) {
+    INFO(mem_str(mem));
+    std::vector<double> got;
+    std::string error;
+    const bool ran = run_op(dtype, mem, in_shape, input, out_shape, op, &got, &error);
+    CHECK(error == "");
+    if (ran) CHECK(compare_golden(got, want, DType::kUInt8, out_shape, Leeway{}) == "");
+  }
+}
+
 TEST_CASE("golden: unpool matches PyTorch", "[golden][unpool]") {
   const json j = load("unpool_pytorch.json");
   int checked = 0;
@@ -284,24 +302,9 @@ TEST_CASE("golden: unpool matches PyTorch", "[golden][unpool]") {
     REQUIRE(c.at("factor").size() == 2);
     o.factor_h = c["factor"][0].get<int>();
     o.factor_w = c["factor"][1].get<int>();
-    const Shape in_shape = parse_shape(c.at("input_shape"));
-    const Shape out_shape = parse_shape(c.at("output_shape"));
-    const std::vector<double> input = parse_values(c.at("input"), in_shape);
-    const std::vector<double> want = parse_values(c.at("output"), out_shape);
-    for (Mem mem : {Mem::kNCHW, Mem::kNHWC}) {
-      INFO(mem_str(mem));
-      std::vector<double> got;
-      std::string error;
-      const bool ran = run_op(
-          dtype, mem, in_shape, input, out_shape,
-          [&](const upsample::TensorView& i, const upsample::TensorView& out) {
-            return upsample::unpool(i, out, o);
-          },
-          &got, &error);
-      CHECK(error == "");
-      // A copy: exact for every dtype (compared as integers are: no tolerance).
-      if (ran) CHECK(compare_golden(got, want, DType::kUInt8, out_shape, Leeway{}) == "");
-    }
+    check_copy_case(c, dtype, [&](const upsample::TensorView& i, const upsample::TensorView& out) {
+      return upsample::unpool(i, out, o);
+    });
     ++checked;
   }
   CHECK(checked > 0);
@@ -334,25 +337,10 @@ TEST_CASE("golden: pixel shuffle matches PyTorch and the ONNX DepthToSpace / Spa
     REQUIRE(c.at("factor").size() == 2);
     o.factor_h = c["factor"][0].get<int>();
     o.factor_w = c["factor"][1].get<int>();
-    const Shape in_shape = parse_shape(c.at("input_shape"));
-    const Shape out_shape = parse_shape(c.at("output_shape"));
-    const std::vector<double> input = parse_values(c.at("input"), in_shape);
-    const std::vector<double> want = parse_values(c.at("output"), out_shape);
-    for (Mem mem : {Mem::kNCHW, Mem::kNHWC}) {
-      INFO(mem_str(mem));
-      std::vector<double> got;
-      std::string error;
-      const bool ran = run_op(
-          dtype, mem, in_shape, input, out_shape,
-          [&](const upsample::TensorView& i, const upsample::TensorView& out) {
-            return op == "pixel_shuffle" ? upsample::pixel_shuffle(i, out, o)
-                                         : upsample::pixel_unshuffle(i, out, o);
-          },
-          &got, &error);
-      CHECK(error == "");
-      // A copy: exact for every dtype (compared as integers are: no tolerance).
-      if (ran) CHECK(compare_golden(got, want, DType::kUInt8, out_shape, Leeway{}) == "");
-    }
+    check_copy_case(c, dtype, [&](const upsample::TensorView& i, const upsample::TensorView& out) {
+      return op == "pixel_shuffle" ? upsample::pixel_shuffle(i, out, o)
+                                   : upsample::pixel_unshuffle(i, out, o);
+    });
     ++checked;
   }
   CHECK(checked > 0);
