@@ -4,12 +4,12 @@ namespace upsample::schedules {
 
 using Halide::Expr;
 
-void ImageGeometry::constrain_strides() const {
-  const int channels = packed_channels(layout_);
-  for (const Halide::OutputImageParam& buffer : {input_, output_}) {
-    // The runtime's views start at 0. Knowing so lets Halide see the phase of x in each vector.
+void constrain_strides(const std::vector<Halide::OutputImageParam>& buffers, Layout layout) {
+  const int channels = packed_channels(layout);
+  for (const Halide::OutputImageParam& buffer : buffers) {
+    // Knowing that views start at 0 lets Halide see the phase of x in each vector.
     for (int d = 0; d < 4; d++) buffer.dim(d).set_min(0);
-    if (layout_ == Layout::kPlanar) continue;  // Halide's default: unit stride in x
+    if (layout == Layout::kPlanar) continue;  // Halide's default: unit stride in x
     buffer.dim(2).set_stride(1);
     if (channels == 0) {
       buffer.dim(0).set_stride(Expr());

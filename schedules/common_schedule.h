@@ -1,10 +1,17 @@
 // Scheduling pieces shared by the per-operator schedules of image-shaped (x, y, c, n) pipelines.
 #pragma once
 
+#include <vector>
+
 #include "Halide.h"
 #include "layout.h"
 
 namespace upsample::schedules {
+
+// Planar buffers need unit stride in x (Halide's default); interleaved ones unit stride in c with
+// any x stride (so crops and channel subsets of NHWC images work too); packed ones exactly 3 or 4
+// dense channels. Every buffer starts at 0, as the runtime's views do.
+void constrain_strides(const std::vector<Halide::OutputImageParam>& buffers, Layout layout);
 
 // The input and output buffers of a pipeline, and the facts about them a schedule relies on.
 class ImageGeometry {
@@ -12,10 +19,7 @@ class ImageGeometry {
   ImageGeometry(Halide::OutputImageParam input, Halide::OutputImageParam output, Layout layout)
       : input_(std::move(input)), output_(std::move(output)), layout_(layout) {}
 
-  // Planar buffers need unit stride in x (Halide's default); interleaved ones unit stride in c
-  // with any x stride (so crops and channel subsets of NHWC images work too); packed ones exactly
-  // 3 or 4 dense channels.
-  void constrain_strides() const;
+  void constrain_strides() const { schedules::constrain_strides({input_, output_}, layout_); }
 
   Halide::Expr input_width() const { return input_.dim(0).extent(); }
   Halide::Expr output_width() const { return output_.dim(0).extent(); }

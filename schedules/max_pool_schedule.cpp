@@ -6,13 +6,7 @@ namespace upsample::schedules {
 
 void schedule_max_pool(MaxPoolFuncs& f, const Halide::Target& target, Layout layout) {
   const int lanes = target.natural_vector_size(f.values_param.type());
-  for (const Halide::OutputImageParam& buffer : {f.input, f.values_param, f.indices_param}) {
-    for (int d = 0; d < 4; d++) buffer.dim(d).set_min(0);
-    if (layout != Layout::kPlanar) {
-      buffer.dim(0).set_stride(Halide::Expr());
-      buffer.dim(2).set_stride(1);
-    }
-  }
+  constrain_strides({f.input, f.values_param, f.indices_param}, layout);
   // Both outputs share one loop nest, inside which each row of windows is reduced once.
   Halide::Var task("task");
   RowTasks rows = split_rows(f.values, f.x, f.y, f.c, f.n, task, layout, 8);
@@ -26,13 +20,7 @@ void schedule_max_pool(MaxPoolFuncs& f, const Halide::Target& target, Layout lay
 
 void schedule_max_unpool(MaxUnpoolFuncs& f, const Halide::Target& target, Layout layout) {
   const int lanes = target.natural_vector_size(f.output_param.type());
-  for (const Halide::OutputImageParam& buffer : {f.input, f.indices, f.output_param}) {
-    for (int d = 0; d < 4; d++) buffer.dim(d).set_min(0);
-    if (layout != Layout::kPlanar) {
-      buffer.dim(0).set_stride(Halide::Expr());
-      buffer.dim(2).set_stride(1);
-    }
-  }
+  constrain_strides({f.input, f.indices, f.output_param}, layout);
   // One (c, n) plane per task: zero it, scatter into it while it is in cache, then store it.
   Halide::Var plane("plane");
   f.output.reorder(f.x, f.y, f.c, f.n).fuse(f.c, f.n, plane).parallel(plane);

@@ -9,9 +9,7 @@
 namespace upsample {
 namespace {
 
-Status invalid(const char* op, const std::string& what) {
-  return Status(StatusCode::kInvalidArgument, std::string(op) + ": " + what);
-}
+using internal::invalid;
 
 bool is_value_dtype(DType dtype) {
   return dtype == DType::kUInt8 || dtype == DType::kUInt16 || dtype == DType::kFloat16 ||

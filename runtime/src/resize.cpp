@@ -15,7 +15,7 @@ namespace {
 constexpr int64_t kMaxSpatialLength = int64_t(1) << 24;
 
 Status invalid(const std::string& what) {
-  return Status(StatusCode::kInvalidArgument, "resize: " + what);
+  return internal::invalid("resize", what);
 }
 
 bool is_known(ResizeMethod m) {

@@ -9,9 +9,7 @@
 namespace upsample {
 namespace {
 
-Status invalid(const char* op, const std::string& what) {
-  return Status(StatusCode::kInvalidArgument, std::string(op) + ": " + what);
-}
+using internal::invalid;
 
 std::string hw(int64_t h, int64_t w) {
   return std::to_string(h) + "x" + std::to_string(w);

@@ -9,14 +9,6 @@ namespace {
 
 constexpr int64_t kMaxInt32 = std::numeric_limits<int32_t>::max();
 
-Status invalid(const char* op, const std::string& what) {
-  return Status(StatusCode::kInvalidArgument, std::string(op) + ": " + what);
-}
-
-Status out_of_range(const char* op, const std::string& what) {
-  return Status(StatusCode::kOutOfRange, std::string(op) + ": " + what);
-}
-
 // Highest element offset of a view with positive strides, or -1 on overflow.
 int64_t last_offset(const TensorView& view) {
   int64_t offset = 0;
@@ -48,6 +40,14 @@ bool is_injective(const TensorView& view) {
 const char* const kAxisNames[4] = {"N", "C", "H", "W"};
 
 }  // namespace
+
+Status invalid(const char* op, const std::string& what) {
+  return Status(StatusCode::kInvalidArgument, std::string(op) + ": " + what);
+}
+
+Status out_of_range(const char* op, const std::string& what) {
+  return Status(StatusCode::kOutOfRange, std::string(op) + ": " + what);
+}
 
 std::string shape_string(const TensorView& view) {
   std::string s = "[";

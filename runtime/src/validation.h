@@ -10,6 +10,10 @@
 
 namespace upsample::internal {
 
+// "op: what" with kInvalidArgument or kOutOfRange: the form of every error message.
+Status invalid(const char* op, const std::string& what);
+Status out_of_range(const char* op, const std::string& what);
+
 // A view the kernels can take: non-null, known dtype and layout, extents >= 1, strides >= 1, every
 // extent and stride within int32 (Halide's buffer fields), and a byte span that fits in memory.
 // An output view must also not map two elements to one address.
