@@ -50,22 +50,6 @@ Status check_indices(const char* op, const TensorView& indices, const TensorView
   return Status::Ok();
 }
 
-// The kernel layout of several views: all planar, or all interleaved.
-Status choose_layout(const char* op, std::initializer_list<const TensorView*> views,
-                     internal::KernelLayout* layout) {
-  bool planar = true, interleaved = true;
-  for (const TensorView* view : views) {
-    planar = planar && view->strides[kW] == 1;
-    interleaved = interleaved && view->strides[kC] == 1;
-  }
-  if (!planar && !interleaved) {
-    return Status(StatusCode::kUnsupported,
-                  std::string(op) + ": views need unit stride along W (NCHW) or along C (NHWC)");
-  }
-  *layout = planar ? internal::KernelLayout::kPlanar : internal::KernelLayout::kInterleaved;
-  return Status::Ok();
-}
-
 int64_t index_at(const TensorView& indices, int64_t n, int64_t c, int64_t h, int64_t w) {
   const int64_t offset = n * indices.strides[kN] + c * indices.strides[kC] +
                          h * indices.strides[kH] + w * indices.strides[kW];
@@ -193,7 +177,8 @@ Status max_pool2d(const TensorView& input, const TensorView& values, const Tenso
                            std::to_string(out_h) + "x" + std::to_string(out_w));
   }
   internal::KernelLayout layout;
-  if (Status s = choose_layout(op, {&input, &values, &indices}, &layout); !s.ok()) return s;
+  if (Status s = internal::choose_layout(op, {&input, &values, &indices}, &layout); !s.ok())
+    return s;
   const bool int64_indices = indices.dtype == DType::kInt64;
   const internal::MaxPoolKernel kernel =
       internal::find_max_pool_kernel(int64_indices, input.dtype, layout);
@@ -229,7 +214,8 @@ Status max_unpool2d(const TensorView& input, const TensorView& indices, const Te
   }
   if (Status s = check_index_values(op, indices, output, options.index_space); !s.ok()) return s;
   internal::KernelLayout layout;
-  if (Status s = choose_layout(op, {&input, &indices, &output}, &layout); !s.ok()) return s;
+  if (Status s = internal::choose_layout(op, {&input, &indices, &output}, &layout); !s.ok())
+    return s;
   const size_t bytes = dtype_size(input.dtype);
   const internal::MaxUnpoolKernel kernel =
       internal::find_max_unpool_kernel(indices.dtype == DType::kInt64, bytes, layout);

@@ -219,7 +219,7 @@ Status resize(const TensorView& input, const TensorView& output, const ResizeOpt
     copy_bytes = internal::fuse_small_pixels(&in_view, &out_view);
   }
   internal::KernelLayout layout;
-  if (Status s = internal::choose_layout(op, in_view, out_view, &layout); !s.ok()) return s;
+  if (Status s = internal::choose_layout(op, {&in_view, &out_view}, &layout); !s.ok()) return s;
   const internal::Phases phases = horizontal_phases(options, in_w, out_w);
   const bool fixed_point = fixed_point_bilinear(options, input.dtype, phases, in_h, out_h);
   internal::ResizeKernel kernel = internal::find_resize_kernel(options.method, phases, fixed_point,

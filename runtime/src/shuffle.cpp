@@ -61,7 +61,7 @@ Status check_shapes(const char* op, const TensorView& depth, const TensorView& s
 Status run(const char* op, const TensorView& input, const TensorView& output,
            const ShuffleOptions& options, bool to_space) {
   internal::KernelLayout layout;
-  if (Status s = internal::choose_layout(op, input, output, &layout); !s.ok()) return s;
+  if (Status s = internal::choose_layout(op, {&input, &output}, &layout); !s.ok()) return s;
   const size_t bytes = dtype_size(input.dtype);
   internal::ShuffleKernel kernel = nullptr;
   if (options.factor_w == 2) kernel = internal::find_shuffle_kernel(to_space, 2, bytes, layout);

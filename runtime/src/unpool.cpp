@@ -24,7 +24,7 @@ Status run_unpool(const char* op, UnpoolMode mode, int factor_h, int factor_w, T
                   TensorView output) {
   KernelLayout layout;
   const size_t bytes = fuse_small_pixels(&input, &output);
-  if (Status s = choose_layout(op, input, output, &layout); !s.ok()) return s;
+  if (Status s = choose_layout(op, {&input, &output}, &layout); !s.ok()) return s;
   const UnpoolKernel kernel = find_unpool_kernel(mode, bytes, layout);
   if (kernel == nullptr) {
     return Status(StatusCode::kUnsupported, std::string(op) + ": this build has no " +

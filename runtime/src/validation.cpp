@@ -127,21 +127,25 @@ Status check_pair(const char* op, const TensorView& input, const TensorView& out
   return Status::Ok();
 }
 
-Status choose_layout(const char* op, const TensorView& input, const TensorView& output,
+Status choose_layout(const char* op, std::initializer_list<const TensorView*> views,
                      KernelLayout* layout) {
-  if (input.strides[kW] == 1 && output.strides[kW] == 1) {
+  const int64_t channels = (*views.begin())->shape[kC];
+  bool planar = true, interleaved = true, packed = channels == 3 || channels == 4;
+  for (const TensorView* view : views) {
+    planar = planar && view->strides[kW] == 1;
+    interleaved = interleaved && view->strides[kC] == 1;
+    packed = packed && view->shape[kC] == channels && view->strides[kW] == channels;
+  }
+  if (planar) {
     *layout = KernelLayout::kPlanar;
-  } else if (input.strides[kC] == 1 && output.strides[kC] == 1) {
-    const int64_t channels = input.shape[kC];
-    const bool packed = (channels == 3 || channels == 4) && input.strides[kW] == channels &&
-                        output.strides[kW] == channels;
+  } else if (interleaved) {
     *layout = !packed         ? KernelLayout::kInterleaved
               : channels == 3 ? KernelLayout::kPacked3
                               : KernelLayout::kPacked4;
   } else {
     return Status(StatusCode::kUnsupported,
-                  std::string(op) + ": views need unit stride along W (NCHW) or along C (NHWC) " +
-                      "in both input and output");
+                  std::string(op) + ": views need unit stride along W (NCHW) or along C (NHWC), " +
+                      "all the same");
   }
   return Status::Ok();
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 
 #include "upsample/status.h"
@@ -24,11 +25,11 @@ Status check_view(const char* op, const char* name, const TensorView& view, bool
 Status check_pair(const char* op, const TensorView& input, const TensorView& output,
                   bool same_channels = true, bool same_dtype = true);
 
-// Which memory order a kernel runs in: planar when both views have unit W stride; packed when
-// both hold dense 3- or 4-channel pixels; interleaved when both have unit C stride; anything
-// else is unsupported.
+// Which memory order a kernel runs in: planar when all views have unit W stride; packed when all
+// hold the same dense 3- or 4-channel pixels; interleaved when all have unit C stride; anything
+// else is unsupported. (A packed layout without its own variant runs the interleaved one.)
 enum class KernelLayout { kPlanar, kInterleaved, kPacked3, kPacked4 };
-Status choose_layout(const char* op, const TensorView& input, const TensorView& output,
+Status choose_layout(const char* op, std::initializer_list<const TensorView*> views,
                      KernelLayout* layout);
 
 // A pure copy (nearest, unpool) of interleaved pixels of 2 or 4 bytes in all moves each pixel as
