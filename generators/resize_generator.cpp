@@ -123,23 +123,10 @@ class Resize : public Halide::Generator<Resize> {
   Func phase_offset{"phase_offset"}, phase_weight{"phase_weight"};
   Func vertical{"vertical"}, padded{"padded"}, resized{"resized"};
 
-  // Weight `tap` of a table row as a Func of the tap index.
-  Expr weight_of_tap(const AxisTaps& taps) const {
-    Expr w = taps.weight[0];
-    for (size_t k = 1; k < taps.weight.size(); k++) {
-      w = Halide::select(tap == int(k), taps.weight[k], w);
-    }
-    return w;
-  }
-
-  // The taps of every output index along one axis: input indices (clamped to the input, which is
-  // edge replication) and weights.
   void define_tables(Method m, const Halide::Var& v, const Expr& scale, const Expr& length_in,
                      const Expr& length_out, const InterpolationParams& params, Func& index,
                      Func& weight) {
-    AxisTaps taps = axis_taps(m, v, scale, length_in, length_out, params);
-    index(v, tap) = Halide::clamp(taps.first + tap, 0, length_in - 1);
-    if (m != Method::kNearest) weight(v, tap) = weight_of_tap(taps);
+    define_axis_tables(m, v, tap, scale, length_in, length_out, params, index, weight);
   }
 
   // The table holds clamped indices; promising so lets bounds inference see a bounded read.
@@ -166,7 +153,7 @@ class Resize : public Halide::Generator<Resize> {
     Halide::Var phase("phase");
     AxisTaps taps = axis_taps(m, k * reference + phase, scale_x, in_w, output_width, params);
     phase_offset(phase, tap) = taps.first + tap - q * reference;
-    if (m != Method::kNearest) phase_weight(phase, tap) = weight_of_tap(taps);
+    if (m != Method::kNearest) phase_weight(phase, tap) = weight_of_tap(taps, tap);
     // The row extended by edge replication. One clamped read per element lets Halide split off
     // the few edge columns and copy the rest with dense vectors.
     padded(x, y, c, n) = row(Halide::clamp(Halide::likely(x), 0, in_w - 1), y, c, n);

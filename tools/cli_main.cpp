@@ -1,5 +1,5 @@
-// The `upsample` command-line program: resizes, unpools or pixel-shuffles a .npy or PNG file
-// with the library.
+// The `upsample` command-line program: resizes, unpools, max-pools, deconvolves or
+// pixel-shuffles a .npy or PNG file with the library.
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
@@ -13,6 +13,7 @@
 #include "cli_args.h"
 #include "error.h"
 #include "host_tensor.h"
+#include "npy_io.h"
 #include "png_io.h"
 #include "tensor_file.h"
 #include "upsample/upsample.h"
@@ -57,6 +58,17 @@ struct MaxPoolArgs {
   std::string padding = "0";
   std::string dilation = "1";
   bool ceil_mode = false;
+};
+
+struct DeconvArgs {
+  CommonArgs files;
+  std::string weight;
+  std::string bias;
+  std::string stride = "1";
+  std::string padding = "0";
+  std::string output_padding = "0";
+  std::string dilation = "1";
+  std::string groups = "1";
 };
 
 struct ShuffleArgs {
@@ -225,6 +237,59 @@ void run_max_pool(const MaxPoolArgs& args) {
   }
 }
 
+// A float32 .npy parameter (weight or bias); nothing else makes sense for it.
+HostTensor read_parameter(const std::string& path, const char* option, NpyShape shape) {
+  if (output_format(path) != FileFormat::kNpy) {
+    throw UsageError(std::string(option) + " takes a .npy file, not '" + path + "'");
+  }
+  HostTensor tensor = read_npy(path, upsample::Layout::kNCHW, shape);
+  if (tensor.dtype != upsample::DType::kFloat32) {
+    throw Error("'" + path + "' holds " + upsample::dtype_name(tensor.dtype) + " values; " +
+                option + " must be float32");
+  }
+  return tensor;
+}
+
+// Transposed convolution (PyTorch conv_transpose2d) with weights (C_in, C_out/groups, kH, kW).
+void run_deconv(const DeconvArgs& args) {
+  upsample::ConvTranspose2dOptions options;
+  const AxisPair<int> stride = parse_factor(args.stride, "--stride");
+  const AxisPair<int> padding = parse_count(args.padding, "--padding");
+  const AxisPair<int> output_padding = parse_count(args.output_padding, "--output-padding");
+  const AxisPair<int> dilation = parse_factor(args.dilation, "--dilation");
+  options.groups = parse_factor(args.groups, "--groups").h;
+  if (args.groups.find(',') != std::string::npos) {
+    throw UsageError("--groups takes one integer, not '" + args.groups + "'");
+  }
+  options.stride_h = stride.h, options.stride_w = stride.w;
+  options.padding_h = padding.h, options.padding_w = padding.w;
+  options.output_padding_h = output_padding.h, options.output_padding_w = output_padding.w;
+  options.dilation_h = dilation.h, options.dilation_w = dilation.w;
+
+  const HostTensor weight = read_parameter(args.weight, "--weight", NpyShape::kTensor);
+  std::optional<HostTensor> bias;
+  if (!args.bias.empty()) bias = read_parameter(args.bias, "--bias", NpyShape::kVector);
+  const HostTensor input = read_input(args.files);
+  if (input.dtype != upsample::DType::kFloat32) {
+    throw Error("'" + args.files.input + "' holds " + upsample::dtype_name(input.dtype) +
+                " values; deconv needs float32");
+  }
+  int64_t out_h = 0, out_w = 0;
+  check(upsample::conv_transpose2d_output_length(input.h(), int(weight.h()), options.stride_h,
+                                                 options.padding_h, options.output_padding_h,
+                                                 options.dilation_h, &out_h));
+  check(upsample::conv_transpose2d_output_length(input.w(), int(weight.w()), options.stride_w,
+                                                 options.padding_w, options.output_padding_w,
+                                                 options.dilation_w, &out_w));
+  const int64_t out_channels = checked_product(weight.c(), options.groups);
+  HostTensor output =
+      HostTensor::allocate(input.dtype, input.layout, input.n(), out_channels, out_h, out_w);
+  const upsample::TensorView bias_view = bias ? bias->input_view() : upsample::TensorView{};
+  check(upsample::conv_transpose2d(input.input_view(), weight.input_view(),
+                                   bias ? &bias_view : nullptr, output.view(), options));
+  write_tensor_file(args.files.output, output);
+}
+
 // Depth to space (shuffle) or space to depth (unshuffle).
 void run_shuffle(const ShuffleArgs& args, bool to_space) {
   upsample::ShuffleOptions options;
@@ -356,6 +421,31 @@ int run(int argc, char** argv) {
                     "round the output size up, as PyTorch's ceil_mode");
   add_layout_option(maxpool, &maxpool_args.files);
 
+  DeconvArgs deconv_args;
+  CLI::App* deconv =
+      app.add_subcommand("deconv", "Transposed convolution (PyTorch conv_transpose2d), float32.");
+  add_file_arguments(deconv, &deconv_args.files);
+  deconv
+      ->add_option("--weight", deconv_args.weight,
+                   "weights: .npy float32 of shape (C_in, C_out/groups, kH, kW)")
+      ->required()
+      ->type_name("W");
+  deconv->add_option("--bias", deconv_args.bias, "bias: .npy float32 of shape (C_out)")
+      ->type_name("B");
+  deconv->add_option("--stride", deconv_args.stride, "stride (default 1)")->type_name("S|SH,SW");
+  deconv
+      ->add_option("--padding", deconv_args.padding,
+                   "cropped from each side of the output (default 0)")
+      ->type_name("P|PH,PW");
+  deconv
+      ->add_option("--output-padding", deconv_args.output_padding,
+                   "added to one side, below the stride or the dilation (default 0)")
+      ->type_name("P|PH,PW");
+  deconv->add_option("--dilation", deconv_args.dilation, "kernel dilation (default 1)")
+      ->type_name("D|DH,DW");
+  deconv->add_option("--groups", deconv_args.groups, "channel groups (default 1)")->type_name("G");
+  add_layout_option(deconv, &deconv_args.files);
+
   ShuffleArgs shuffle_args, unshuffle_args;
   CLI::App* shuffle = nullptr;
   CLI::App* unshuffle = nullptr;
@@ -378,7 +468,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& error) {
     if (app.get_subcommands().empty() && argc > 1 && argv[1][0] != '-') {
       return report("unknown command '" + std::string(argv[1]) +
-                        "' (expected resize, unpool, maxpool, shuffle or unshuffle)",
+                        "' (expected resize, unpool, maxpool, deconv, shuffle or unshuffle)",
                     kExitUsage);
     }
     return report(error.what(), kExitUsage);
@@ -391,6 +481,8 @@ int run(int argc, char** argv) {
       run_unpool(unpool_args);
     } else if (maxpool->parsed()) {
       run_max_pool(maxpool_args);
+    } else if (deconv->parsed()) {
+      run_deconv(deconv_args);
     } else if (shuffle->parsed()) {
       run_shuffle(shuffle_args, /*to_space=*/true);
     } else {

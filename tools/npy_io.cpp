@@ -199,7 +199,7 @@ NpyHeader parse_npy_header(const std::string& text) {
   return HeaderParser(text).parse();
 }
 
-HostTensor read_npy(const std::string& path, upsample::Layout layout) {
+HostTensor read_npy(const std::string& path, upsample::Layout layout, NpyShape shape) {
   FilePtr file = open_input_file(path);
   const uint64_t size = file_size(file.get(), path);
   const std::string where = "'" + path + "': ";
@@ -242,7 +242,13 @@ HostTensor read_npy(const std::string& path, upsample::Layout layout) {
   if (header.fortran_order) {
     throw Error(where + "fortran_order arrays are not supported (save a C-order array)");
   }
-  if (header.shape.size() != 4) {
+  if (shape == NpyShape::kVector) {
+    if (header.shape.size() != 1) {
+      throw Error(where + "expected a 1-D array, got shape " + shape_text(header.shape));
+    }
+    header.shape = {1, header.shape[0], 1, 1};  // a vector is (1, L, 1, 1), C being its axis
+    layout = upsample::Layout::kNCHW;
+  } else if (header.shape.size() != 4) {
     throw Error(where + "expected a 4-D array, got shape " + shape_text(header.shape));
   }
 

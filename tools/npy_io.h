@@ -25,8 +25,12 @@ struct NpyHeader {
 // Requires exactly the keys descr, fortran_order and shape. Throws Error.
 NpyHeader parse_npy_header(const std::string& text);
 
-// Reads a 4-D array whose axes are N, C, H, W (layout kNCHW) or N, H, W, C (layout kNHWC).
-HostTensor read_npy(const std::string& path, upsample::Layout layout);
+enum class NpyShape { kTensor, kVector };
+
+// Reads a 4-D array whose axes are N, C, H, W (layout kNCHW) or N, H, W, C (layout kNHWC); with
+// NpyShape::kVector, a 1-D array of length L as a (1, L, 1, 1) NCHW tensor (a bias).
+HostTensor read_npy(const std::string& path, upsample::Layout layout,
+                    NpyShape shape = NpyShape::kTensor);
 
 // Writes format 1.0 with the axes in the tensor's layout order (see read_npy).
 void write_npy(const std::string& path, const HostTensor& tensor);

@@ -77,4 +77,24 @@ inline AxisTaps axis_taps(Method method, const Halide::Expr& x, const Halide::Ex
   return taps;
 }
 
+// Weight `tap` (a Var) of a table row, as one expression of the tap index.
+inline Halide::Expr weight_of_tap(const AxisTaps& taps, const Halide::Var& tap) {
+  Halide::Expr w = taps.weight[0];
+  for (size_t k = 1; k < taps.weight.size(); k++) {
+    w = Halide::select(tap == int(k), taps.weight[k], w);
+  }
+  return w;
+}
+
+// The taps of every output index `v` along one axis as two tables: index(v, tap), the input index
+// clamped to the input (edge replication), and weight(v, tap) (not defined for nearest).
+inline void define_axis_tables(Method method, const Halide::Var& v, const Halide::Var& tap,
+                               const Halide::Expr& scale, const Halide::Expr& length_in,
+                               const Halide::Expr& length_out, const InterpolationParams& params,
+                               Halide::Func& index, Halide::Func& weight) {
+  AxisTaps taps = axis_taps(method, v, scale, length_in, length_out, params);
+  index(v, tap) = Halide::clamp(taps.first + tap, 0, length_in - 1);
+  if (method != Method::kNearest) weight(v, tap) = weight_of_tap(taps, tap);
+}
+
 }  // namespace upsample::generators

@@ -29,6 +29,23 @@ HalideBuffer::HalideBuffer(const TensorView& view, halide_type_t type) : dims_{}
   buffer_.dim = dims_;
 }
 
+HalideBuffer::HalideBuffer(float* data, std::initializer_list<int32_t> extents)
+    : dims_{}, buffer_{} {
+  int32_t stride = 1;
+  int d = 0;
+  for (int32_t extent : extents) {
+    dims_[d].min = 0;
+    dims_[d].extent = extent;
+    dims_[d].stride = stride;
+    stride *= extent;
+    d++;
+  }
+  buffer_.host = reinterpret_cast<uint8_t*>(data);
+  buffer_.type = halide_type_t(halide_type_float, 32);
+  buffer_.dimensions = d;
+  buffer_.dim = dims_;
+}
+
 halide_type_t value_type(DType dtype) {
   switch (dtype) {
     case DType::kUInt8:

@@ -2,6 +2,7 @@
 // become Status values instead of abort().
 #pragma once
 
+#include <initializer_list>
 #include <shared_mutex>
 #include <string>
 
@@ -16,6 +17,8 @@ namespace upsample::internal {
 class HalideBuffer {
  public:
   HalideBuffer(const TensorView& view, halide_type_t type);
+  // A dense float32 array of up to 4 dimensions, the first innermost (packed weights, scratch).
+  HalideBuffer(float* data, std::initializer_list<int32_t> extents);
   HalideBuffer(const HalideBuffer&) = delete;
   HalideBuffer& operator=(const HalideBuffer&) = delete;
   halide_buffer_t* get() { return &buffer_; }

@@ -32,6 +32,14 @@ const Entry<MaxUnpoolKernel> kMaxUnpoolKernels[] = {
 const Entry<ShuffleKernel> kShuffleKernels[] = {
     UPSAMPLE_FOR_EACH_SHUFFLE_KERNEL(UPSAMPLE_KERNEL_ENTRY)};
 
+const Entry<ResizeBackwardKernel> kResizeBackwardKernels[] = {
+    UPSAMPLE_FOR_EACH_RESIZE_BACKWARD_KERNEL(UPSAMPLE_KERNEL_ENTRY)};
+const Entry<ConvKernel> kConvKernels[] = {UPSAMPLE_FOR_EACH_CONV_KERNEL(UPSAMPLE_KERNEL_ENTRY)};
+const Entry<ConvWeightGradKernel> kConvWeightGradKernels[] = {
+    UPSAMPLE_FOR_EACH_CONV_WEIGHT_GRAD_KERNEL(UPSAMPLE_KERNEL_ENTRY)};
+const Entry<ChannelSumKernel> kChannelSumKernels[] = {
+    UPSAMPLE_FOR_EACH_CHANNEL_SUM_KERNEL(UPSAMPLE_KERNEL_ENTRY)};
+
 #undef UPSAMPLE_KERNEL_ENTRY
 
 const char* layout_key(KernelLayout layout) {
@@ -99,6 +107,25 @@ ShuffleKernel find_shuffle_kernel(bool to_space, int fixed_factor_x, size_t elem
                                   KernelLayout layout) {
   return lookup(kShuffleKernels, to_space ? "to_space" : "to_depth", Phases{fixed_factor_x, 0},
                 bits_key(element_bytes), layout);
+}
+
+ResizeBackwardKernel find_resize_backward_kernel(ResizeMethod method, KernelLayout layout) {
+  const char* name = method == ResizeMethod::kNearest   ? "nearest"
+                     : method == ResizeMethod::kBicubic ? "cubic"
+                                                        : "linear";
+  return lookup(kResizeBackwardKernels, name, Phases{}, "float32", layout);
+}
+
+ConvKernel find_conv_kernel(KernelLayout layout) {
+  return lookup(kConvKernels, "conv", Phases{}, "float32", layout);
+}
+
+ConvWeightGradKernel find_conv_weight_grad_kernel(KernelLayout layout) {
+  return lookup(kConvWeightGradKernels, "conv_weight_grad", Phases{}, "float32", layout);
+}
+
+ChannelSumKernel find_channel_sum_kernel(KernelLayout layout) {
+  return lookup(kChannelSumKernels, "channel_sum", Phases{}, "float32", layout);
 }
 
 }  // namespace upsample::internal

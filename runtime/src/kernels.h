@@ -29,6 +29,21 @@ using MaxUnpoolKernel = int (*)(halide_buffer_t* input, halide_buffer_t* indices
 using ShuffleKernel = int (*)(halide_buffer_t* input, int32_t factor_x, int32_t factor_y,
                               int32_t order, halide_buffer_t* output);
 
+using ResizeBackwardKernel = int (*)(halide_buffer_t* grad_output, int32_t input_width,
+                                     int32_t input_height, int32_t coordinate_mode,
+                                     int32_t nearest_mode, double scale_x, double scale_y,
+                                     float cubic_a, bool exclude_outside,
+                                     halide_buffer_t* grad_input);
+using ConvKernel = int (*)(halide_buffer_t* input, halide_buffer_t* weights, halide_buffer_t* bias,
+                           int32_t stride_x, int32_t stride_y, int32_t dilation_x,
+                           int32_t dilation_y, int32_t offset_x, int32_t offset_y,
+                           halide_buffer_t* output);
+using ConvWeightGradKernel = int (*)(halide_buffer_t* a, halide_buffer_t* b, int32_t kernel_x,
+                                     int32_t kernel_y, int32_t stride_x, int32_t stride_y,
+                                     int32_t dilation_x, int32_t dilation_y, int32_t offset_x,
+                                     int32_t offset_y, halide_buffer_t* grad_weights);
+using ChannelSumKernel = int (*)(halide_buffer_t* input, halide_buffer_t* sums);
+
 // The period of a phased variant: `out` output columns read `in` input columns; {0, 0} for the
 // general variants.
 struct Phases {
@@ -50,6 +65,12 @@ MaxUnpoolKernel find_max_unpool_kernel(bool int64_indices, size_t element_bytes,
                                        KernelLayout layout);
 ShuffleKernel find_shuffle_kernel(bool to_space, int fixed_factor_x, size_t element_bytes,
                                   KernelLayout layout);
+// The float32 adjoint of resize, planar or interleaved.
+ResizeBackwardKernel find_resize_backward_kernel(ResizeMethod method, KernelLayout layout);
+// The float32 convolution pipelines, planar or interleaved.
+ConvKernel find_conv_kernel(KernelLayout layout);
+ConvWeightGradKernel find_conv_weight_grad_kernel(KernelLayout layout);
+ChannelSumKernel find_channel_sum_kernel(KernelLayout layout);
 
 }  // namespace upsample::internal
 

@@ -14,10 +14,6 @@ namespace {
 // Coordinates are ratios of integers below 2^53, exact in float64, for lengths below 2^24.
 constexpr int64_t kMaxSpatialLength = int64_t(1) << 24;
 
-Status invalid(const std::string& what) {
-  return internal::invalid("resize", what);
-}
-
 bool is_known(ResizeMethod m) {
   return int(m) >= 0 && int(m) <= int(ResizeMethod::kBicubic);
 }
@@ -28,7 +24,8 @@ bool is_known(NearestMode m) {
   return int(m) >= 0 && int(m) <= int(NearestMode::kCeil);
 }
 
-Status check_options(const ResizeOptions& options) {
+Status check_options(const char* op, const ResizeOptions& options) {
+  auto invalid = [op](const std::string& what) { return internal::invalid(op, what); };
   if (!is_known(options.method)) {
     return invalid("unknown method value " + std::to_string(int(options.method)));
   }
@@ -49,21 +46,22 @@ Status check_options(const ResizeOptions& options) {
 }
 
 // With a scale factor, the output length must be the one the factor gives.
-Status check_axis(const char* axis, int64_t length_in, int64_t length_out, double scale) {
+Status check_axis(const char* op, const char* axis, int64_t length_in, int64_t length_out,
+                  double scale) {
   for (int64_t length : {length_in, length_out}) {
     if (length >= kMaxSpatialLength) {
-      return Status(StatusCode::kOutOfRange, std::string("resize: length ") +
-                                                 std::to_string(length) + " along " + axis +
-                                                 " exceeds 2^24-1, the limit of exact coordinates");
+      return internal::out_of_range(op, "length " + std::to_string(length) + " along " + axis +
+                                            " exceeds 2^24-1, the limit of exact coordinates");
     }
   }
   if (scale == 0.0) return Status::Ok();
   int64_t expected = 0;
   if (Status s = resize_output_length(length_in, scale, &expected); !s.ok()) return s;
   if (expected != length_out) {
-    return invalid(std::string("output length ") + std::to_string(length_out) + " along " + axis +
-                   " disagrees with scale " + std::to_string(scale) + ": floor(" +
-                   std::to_string(length_in) + " * scale) = " + std::to_string(expected));
+    return internal::invalid(
+        op, std::string("output length ") + std::to_string(length_out) + " along " + axis +
+                " disagrees with scale " + std::to_string(scale) + ": floor(" +
+                std::to_string(length_in) + " * scale) = " + std::to_string(expected));
   }
   return Status::Ok();
 }
@@ -176,6 +174,7 @@ const char* nearest_mode_name(NearestMode mode) {
 }
 
 Status resize_output_length(int64_t input_length, double scale, int64_t* output_length) {
+  auto invalid = [](const std::string& what) { return internal::invalid("resize", what); };
   if (output_length == nullptr) return invalid("output_length is null");
   if (input_length < 1) {
     return invalid("input length " + std::to_string(input_length) + " is not positive");
@@ -197,14 +196,14 @@ Status resize_output_length(int64_t input_length, double scale, int64_t* output_
 
 Status resize(const TensorView& input, const TensorView& output, const ResizeOptions& options) {
   const char* op = "resize";
-  if (Status s = check_options(options); !s.ok()) return s;
+  if (Status s = check_options(op, options); !s.ok()) return s;
   if (Status s = internal::check_view(op, "input", input, false); !s.ok()) return s;
   if (Status s = internal::check_view(op, "output", output, true); !s.ok()) return s;
   if (Status s = internal::check_pair(op, input, output); !s.ok()) return s;
   const int64_t in_h = input.shape[kH], in_w = input.shape[kW];
   const int64_t out_h = output.shape[kH], out_w = output.shape[kW];
-  if (Status s = check_axis("H", in_h, out_h, options.scale_h); !s.ok()) return s;
-  if (Status s = check_axis("W", in_w, out_w, options.scale_w); !s.ok()) return s;
+  if (Status s = check_axis(op, "H", in_h, out_h, options.scale_h); !s.ok()) return s;
+  if (Status s = check_axis(op, "W", in_w, out_w, options.scale_w); !s.ok()) return s;
 
   if (options.method == ResizeMethod::kNearest &&
       is_block_copy(options, in_h, out_h, options.scale_h) &&
@@ -246,6 +245,43 @@ Status resize(const TensorView& input, const TensorView& output, const ResizeOpt
     return kernel(in.get(), int32_t(out_w), int32_t(out_h), int(options.coordinate_mode),
                   int(options.nearest_mode), options.scale_w, options.scale_h, options.cubic_a,
                   options.exclude_outside, out.get());
+  });
+}
+
+Status resize_backward(const TensorView& grad_output, const TensorView& grad_input,
+                       const ResizeOptions& options) {
+  const char* op = "resize_backward";
+  if (Status s = check_options(op, options); !s.ok()) return s;
+  if (Status s = internal::check_view(op, "grad_output", grad_output, false); !s.ok()) return s;
+  if (Status s = internal::check_view(op, "grad_input", grad_input, true); !s.ok()) return s;
+  for (auto [name, view] : {std::pair{"grad_output", &grad_output}, {"grad_input", &grad_input}}) {
+    if (view->dtype != DType::kFloat32) {
+      return internal::invalid(op, std::string(name) + ": dtype " + dtype_name(view->dtype) +
+                                       " is not supported (float32 only)");
+    }
+  }
+  if (Status s = internal::check_pair(op, grad_output, grad_input); !s.ok()) return s;
+  // The forward pass resized grad_input's shape into grad_output's.
+  const int64_t in_h = grad_input.shape[kH], in_w = grad_input.shape[kW];
+  const int64_t out_h = grad_output.shape[kH], out_w = grad_output.shape[kW];
+  if (Status s = check_axis(op, "H", in_h, out_h, options.scale_h); !s.ok()) return s;
+  if (Status s = check_axis(op, "W", in_w, out_w, options.scale_w); !s.ok()) return s;
+  internal::KernelLayout layout;
+  if (Status s = internal::choose_layout(op, {&grad_output, &grad_input}, &layout); !s.ok()) {
+    return s;
+  }
+  const internal::ResizeBackwardKernel kernel =
+      internal::find_resize_backward_kernel(options.method, layout);
+  if (kernel == nullptr) {
+    return Status(StatusCode::kUnsupported, std::string(op) + ": this build has no " +
+                                                resize_method_name(options.method) + " kernel");
+  }
+  internal::HalideBuffer grad_out(grad_output, internal::value_type(DType::kFloat32));
+  internal::HalideBuffer grad_in(grad_input, internal::value_type(DType::kFloat32));
+  return internal::call_kernel(op, [&] {
+    return kernel(grad_out.get(), int32_t(in_w), int32_t(in_h), int(options.coordinate_mode),
+                  int(options.nearest_mode), options.scale_w, options.scale_h, options.cubic_a,
+                  options.exclude_outside, grad_in.get());
   });
 }
 

@@ -116,13 +116,17 @@ Status check_pair(const char* op, const TensorView& input, const TensorView& out
                              shape_string(input) + ", output " + shape_string(output));
     }
   }
+  return check_no_overlap(op, "input", input, "output", output);
+}
+
+Status check_no_overlap(const char* op, const char* name_a, const TensorView& a, const char* name_b,
+                        const TensorView& b) {
   const auto begin = [](const TensorView& v) { return reinterpret_cast<uintptr_t>(v.data); };
   const auto end = [&](const TensorView& v) {
     return begin(v) + uintptr_t(last_offset(v) + 1) * dtype_size(v.dtype);
   };
-  const uintptr_t input_end = end(input), output_end = end(output);
-  if (begin(input) < output_end && begin(output) < input_end) {
-    return invalid(op, "input and output overlap in memory");
+  if (begin(a) < end(b) && begin(b) < end(a)) {
+    return invalid(op, std::string(name_a) + " and " + name_b + " overlap in memory");
   }
   return Status::Ok();
 }

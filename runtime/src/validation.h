@@ -25,6 +25,10 @@ Status check_view(const char* op, const char* name, const TensorView& view, bool
 Status check_pair(const char* op, const TensorView& input, const TensorView& output,
                   bool same_channels = true, bool same_dtype = true);
 
+// The byte ranges of two views (both passed check_view) are disjoint.
+Status check_no_overlap(const char* op, const char* name_a, const TensorView& a, const char* name_b,
+                        const TensorView& b);
+
 // Which memory order a kernel runs in: planar when all views have unit W stride; packed when all
 // hold the same dense 3- or 4-channel pixels; interleaved when all have unit C stride; anything
 // else is unsupported. (A packed layout without its own variant runs the interleaved one.)

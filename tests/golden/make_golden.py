@@ -7,14 +7,24 @@
                            (CRD) and the ONNX DepthToSpace / SpaceToDepth spec (DCR)  (needs torch)
     make_golden.py pool    writes pool_pytorch.json: torch max_pool2d(return_indices=True) and
                            max_unpool2d                                           (needs torch)
+    make_golden.py conv    writes conv_pytorch.json: torch conv_transpose2d and conv2d, forward
+                           and backward (autograd: grad of input, weight, bias), float64 on
+                           float32-exact inputs                                   (needs torch)
+    make_golden.py resize_backward
+                           writes resize_backward_pytorch.json: the gradient of torch interpolate
+                           (nearest, nearest-exact, bilinear, bicubic; autograd, float64)
+                                                                                  (needs torch)
     make_golden.py check   loads the three files, validates their layout and size, and compares
                            every case with an exact (rational arithmetic) implementation of the
                            ONNX Resize formulas under the options the case records      (numpy);
                            then checks shuffle_pytorch.json against the index definition of
-                           shuffle.h (and against onnx.reference when onnx is installed), and
-                           pool_pytorch.json against the definitions of pool.h
-    make_golden.py all     runs `torch` with --torch-python, `onnx` with --onnx-python, `shuffle`
-                           and `pool` with --torch-python, then `check`
+                           shuffle.h (and against onnx.reference when onnx is installed),
+                           pool_pytorch.json against the definitions of pool.h, conv_pytorch.json
+                           against the convolution definitions (exactly) and
+                           resize_backward_pytorch.json against the exact adjoint of the resize
+                           formulas
+    make_golden.py all     runs `torch` with --torch-python, `onnx` with --onnx-python, `shuffle`,
+                           `pool`, `conv` and `resize_backward` with --torch-python, then `check`
 
 See tests/golden/README.md for the file format, the commands and what the files cover. Only
 regenerating needs Python; the C++ build and tests read the committed JSON files.
@@ -96,7 +106,7 @@ def scale_json(scale):
     return None if scale is None else [float(s) for s in scale]
 
 
-def write_json(path, versions, cases):
+def write_json(path, versions, cases, max_bytes=MAX_FILE_BYTES):
     names = [c["name"] for c in cases]
     dup = {n for n in names if names.count(n) > 1}
     if dup:
@@ -109,8 +119,8 @@ def write_json(path, versions, cases):
         f.write(text)
     size = len(text.encode("ascii"))
     print("wrote %s: %d cases, %d bytes" % (os.path.relpath(path, REPO), len(cases), size))
-    if size > MAX_FILE_BYTES:
-        raise SystemExit("%s is over %d bytes" % (path, MAX_FILE_BYTES))
+    if size > max_bytes:
+        raise SystemExit("%s is over %d bytes" % (path, max_bytes))
 
 
 def base_versions():
@@ -1095,6 +1105,509 @@ def check_pool_file():
 
 
 # ----------------------------------------------------------------------------------------------
+# Convolutions: torch F.conv_transpose2d and F.conv2d, forward and backward (autograd)
+
+CONV_FILE = os.path.join(HERE, "conv_pytorch.json")
+CONV_MAX_BYTES = 2 * 1024 * 1024
+CONV_KEYS = ["name", "op", "kernel", "stride", "padding", "output_padding", "dilation", "groups",
+             "has_bias", "dtype", "reference", "input_shape", "input", "weight_shape", "weight",
+             "bias", "output_shape", "output", "grad_output", "grad_input", "grad_weight",
+             "grad_bias"]
+CONV_STEP = 32  # every input, weight, bias and grad_output value is a multiple of 1/32 in [-2, 2]
+CONV_REFERENCE = ("torch float64 (forward, then autograd backward of grad_output), cast to "
+                  "float32; the values are multiples of 1/32, so every result is exact in float32")
+
+# (label, N, C_in, C_out, H, W, kernel, stride, padding, output_padding, dilation, groups, bias).
+# Pairs are (h, w). output_padding is < stride or < dilation along its axis (PyTorch's rule).
+CONV_TRANSPOSE_SPECS = [
+    ("k3", 1, 1, 1, 3, 3, (3, 3), (1, 1), (0, 0), (0, 0), (1, 1), 1, True),
+    ("k3_s2_p1_op1", 2, 2, 3, 4, 5, (3, 3), (2, 2), (1, 1), (1, 1), (1, 1), 1, True),
+    ("k4_s2_p1", 1, 3, 2, 3, 4, (4, 4), (2, 2), (1, 1), (0, 0), (1, 1), 1, False),
+    ("k5_s3_p2_op2", 2, 2, 2, 2, 3, (5, 5), (3, 3), (2, 2), (2, 2), (1, 1), 1, True),
+    ("depthwise_g4_k3_s2_p1_op1", 1, 4, 4, 3, 3, (3, 3), (2, 2), (1, 1), (1, 1), (1, 1), 4, True),
+    ("k2x3_s2x1_p0x1_op1x0_g2", 3, 4, 6, 2, 2, (2, 3), (2, 1), (0, 1), (1, 0), (1, 1), 2, False),
+    ("k3x2_s1x3_p2x0_op0x2_d2x1_g2", 1, 2, 4, 5, 4, (3, 2), (1, 3), (2, 0), (0, 2), (2, 1), 2,
+     True),
+    ("k3_p1_op1_below_dilation2", 2, 6, 3, 3, 3, (3, 3), (1, 1), (1, 1), (1, 1), (2, 2), 1,
+     False),
+    ("k1_s3_g4", 1, 8, 8, 2, 3, (1, 1), (3, 3), (0, 0), (0, 0), (1, 1), 4, True),
+    ("in1x1_k3", 1, 3, 3, 1, 1, (3, 3), (1, 1), (0, 0), (0, 0), (1, 1), 1, True),
+    ("k1x5_s2_p0x2_op1_d1x2", 2, 1, 2, 6, 6, (1, 5), (2, 2), (0, 2), (1, 1), (1, 2), 1, True),
+    ("k5x1_s3x1_p1x0_d2x1_g2", 1, 4, 2, 4, 2, (5, 1), (3, 1), (1, 0), (0, 0), (2, 1), 2, False),
+    ("k2_s2", 2, 3, 3, 3, 5, (2, 2), (2, 2), (0, 0), (0, 0), (1, 1), 1, True),
+    ("k4_s3_p2_op1", 1, 2, 1, 4, 3, (4, 4), (3, 3), (2, 2), (1, 1), (1, 1), 1, False),
+    ("k2x4_s1x2_p1_op0x1_g4", 3, 4, 8, 3, 2, (2, 4), (1, 2), (1, 1), (0, 1), (1, 1), 4, True),
+    ("k3_s3_p2_op2_d2", 1, 2, 2, 2, 2, (3, 3), (3, 3), (2, 2), (2, 2), (2, 2), 1, True),
+    ("in1x6_k3x5_s2x1_p0x2_op1x0_g2", 2, 2, 2, 1, 6, (3, 5), (2, 1), (0, 2), (1, 0), (1, 1), 2,
+     False),
+    ("k5_p2_g2_3_per_group", 1, 6, 6, 5, 5, (5, 5), (1, 1), (2, 2), (0, 0), (1, 1), 2, True),
+    ("k1x2_s1x2_p2x0_op0x1_d1x2", 1, 3, 1, 6, 6, (1, 2), (1, 2), (2, 0), (0, 1), (1, 2), 1, False),
+    ("k2x3_s2_p1x0_op1_d2_g2", 2, 2, 4, 3, 4, (2, 3), (2, 2), (1, 0), (1, 1), (2, 2), 2, True),
+    ("k4x2_s3x2_p0x1_op0x1", 3, 1, 3, 2, 3, (4, 2), (3, 2), (0, 1), (0, 1), (1, 1), 1, True),
+    ("k3_s2_g4_2in_3out_per_group", 1, 8, 12, 2, 2, (3, 3), (2, 2), (0, 0), (0, 0), (1, 1), 4,
+     False),
+    ("out_h1_k3x2_s2x3_p1x0_op0x2", 1, 2, 2, 1, 2, (3, 2), (2, 3), (1, 0), (0, 2), (1, 1), 1,
+     True),
+]
+
+# (label, N, C_in, C_out, H, W, kernel, stride, padding, dilation, groups, bias).
+CONV2D_SPECS = [
+    ("k3", 1, 1, 1, 5, 5, (3, 3), (1, 1), (0, 0), (1, 1), 1, True),
+    ("k3_s2_p1", 2, 3, 2, 6, 5, (3, 3), (2, 2), (1, 1), (1, 1), 1, True),
+    ("k4_s2_p1", 1, 2, 3, 6, 6, (4, 4), (2, 2), (1, 1), (1, 1), 1, False),
+    ("k5_s3_p2", 2, 2, 2, 5, 6, (5, 5), (3, 3), (2, 2), (1, 1), 1, True),
+    ("depthwise_g4_k3_p1", 1, 4, 4, 4, 4, (3, 3), (1, 1), (1, 1), (1, 1), 4, True),
+    ("k2x3_s2x1_p0x1_g2", 3, 4, 6, 4, 3, (2, 3), (2, 1), (0, 1), (1, 1), 2, False),
+    ("k3x2_s1x3_p2x0_d2x1_g2", 1, 2, 4, 5, 6, (3, 2), (1, 3), (2, 0), (2, 1), 2, True),
+    ("k3_p2_d2", 2, 6, 3, 5, 5, (3, 3), (1, 1), (2, 2), (2, 2), 1, False),
+    ("k1_s3_g4", 1, 8, 8, 4, 5, (1, 1), (3, 3), (0, 0), (1, 1), 4, True),
+    ("in1x1_k1_p1", 1, 3, 3, 1, 1, (1, 1), (1, 1), (1, 1), (1, 1), 1, True),
+    ("in1x1_k3_p1", 2, 2, 1, 1, 1, (3, 3), (1, 1), (1, 1), (1, 1), 1, False),
+    ("k1x5_s2_p0x2_d1x2", 2, 1, 2, 3, 6, (1, 5), (2, 2), (0, 2), (1, 2), 1, True),
+    ("k5x1_s3x1_p2x0_d2x1_g2", 1, 4, 2, 6, 2, (5, 1), (3, 1), (2, 0), (2, 1), 2, False),
+    ("k2_s2", 2, 3, 3, 4, 6, (2, 2), (2, 2), (0, 0), (1, 1), 1, True),
+    ("k4_s3_p2", 1, 2, 1, 6, 5, (4, 4), (3, 3), (2, 2), (1, 1), 1, False),
+    ("k2x4_s1x2_p1_g4", 3, 4, 8, 3, 4, (2, 4), (1, 2), (1, 1), (1, 1), 4, True),
+    ("k3_s3_p2_d2", 1, 2, 2, 6, 6, (3, 3), (3, 3), (2, 2), (2, 2), 1, True),
+    ("in1x6_k3x5_s2x1_p1x2_g2", 2, 2, 2, 1, 6, (3, 5), (2, 1), (1, 2), (1, 1), 2, False),
+    ("k5_p2_g2_3_per_group", 1, 6, 6, 5, 5, (5, 5), (1, 1), (2, 2), (1, 1), 2, True),
+    ("k2x3_s2_p1x0_d2_g2", 2, 2, 4, 6, 5, (2, 3), (2, 2), (1, 0), (2, 2), 2, True),
+    ("k4x2_s3x2_p0x1", 3, 1, 3, 5, 4, (4, 2), (3, 2), (0, 1), (1, 1), 1, True),
+    ("k3_s2_g4_2in_3out_per_group", 1, 8, 12, 3, 3, (3, 3), (2, 2), (0, 0), (1, 1), 4, False),
+    ("k2_p2x1_padding_over_kernel", 1, 2, 2, 2, 3, (2, 2), (1, 1), (2, 1), (1, 1), 1, True),
+]
+
+
+def conv_transpose2d_length(i, k, s, p, op, d):
+    return (i - 1) * s - 2 * p + d * (k - 1) + op + 1
+
+
+def conv2d_length(i, k, s, p, d):
+    return (i + 2 * p - d * (k - 1) - 1) // s + 1
+
+
+def conv_values(rng, shape):
+    """Multiples of 1/32 in [-2, 2] (float32-exact; products and sums stay exact)."""
+    return rng.randint(-2 * CONV_STEP, 2 * CONV_STEP + 1, size=shape).astype(np.float64) / CONV_STEP
+
+
+def conv_spec_fields(op, spec):
+    """Uniform view of a spec: a dict of the options and shapes (weight in torch's layout)."""
+    if op == "conv_transpose2d":
+        label, n, cin, cout, h, w, k, s, p, opad, d, g, bias = spec
+    else:
+        label, n, cin, cout, h, w, k, s, p, d, g, bias = spec
+        opad = (0, 0)
+    f = {"label": label, "n": n, "cin": cin, "cout": cout, "h": h, "w": w, "kernel": list(k),
+         "stride": list(s), "padding": list(p), "output_padding": list(opad), "dilation": list(d),
+         "groups": g, "has_bias": bias}
+    if op == "conv_transpose2d":
+        f["weight_shape"] = [cin, cout // g, k[0], k[1]]
+        f["out_hw"] = [conv_transpose2d_length(i, *a) for i, a in
+                       zip((h, w), zip(k, s, p, opad, d))]
+    else:
+        f["weight_shape"] = [cout, cin // g, k[0], k[1]]
+        f["out_hw"] = [conv2d_length(i, *a) for i, a in zip((h, w), zip(k, s, p, d))]
+    return f
+
+
+def conv_case_name(op, f):
+    return "torch/%s/float32/%s/%s_bias%d" % (op, f["label"], "x".join(map(str, (
+        f["n"], f["cin"], f["h"], f["w"]))), int(f["has_bias"]))
+
+
+def check_conv_spec_valid(op, f):
+    name = "%s/%s" % (op, f["label"])
+    assert f["cin"] % f["groups"] == 0 and f["cout"] % f["groups"] == 0, name
+    for axis in range(2):
+        s, d, opad = f["stride"][axis], f["dilation"][axis], f["output_padding"][axis]
+        assert s >= 1 and d >= 1 and f["padding"][axis] >= 0, name
+        assert opad < s or opad < d, (name, "output_padding")
+        assert f["out_hw"][axis] >= 1, (name, "output length")
+
+
+def conv_coverage(op, specs):
+    """Counts, per parameter value, the cases that use it (along either axis); asserts every value
+    of the parameter space is used at least twice."""
+    counts = {}
+
+    def add(key, values):
+        for v in set(values):
+            counts[(key, v)] = counts.get((key, v), 0) + 1
+
+    for spec in specs:
+        f = conv_spec_fields(op, spec)
+        add("stride", f["stride"])
+        add("padding", f["padding"])
+        add("dilation", f["dilation"])
+        add("kernel", f["kernel"])
+        add("kernel_nonsquare", [f["kernel"][0] != f["kernel"][1]])
+        add("groups", [f["groups"]])
+        add("in_per_group", [f["cin"] // f["groups"]])
+        add("out_per_group", [f["cout"] // f["groups"]])
+        add("batch", [f["n"]])
+        add("bias", [f["has_bias"]])
+        add("input_size", [f["h"], f["w"]])
+        if op == "conv_transpose2d":
+            add("output_padding", f["output_padding"])
+    want = {"stride": [1, 2, 3], "padding": [0, 1, 2], "dilation": [1, 2],
+            "kernel": [1, 2, 3, 4, 5], "kernel_nonsquare": [True, False], "groups": [1, 2, 4],
+            "in_per_group": [1, 2, 3], "out_per_group": [1, 2, 3], "batch": [1, 2, 3],
+            "bias": [True, False], "input_size": [1, 2, 3, 4, 5, 6]}
+    if op == "conv_transpose2d":
+        want["output_padding"] = [0, 1, 2]
+    for key, values in want.items():
+        for v in values:
+            assert counts.get((key, v), 0) >= 2, (op, key, v, counts.get((key, v), 0))
+    return counts
+
+
+def run_conv(_args):
+    import torch
+    import torch.nn.functional as F
+    torch.set_num_threads(1)
+    versions = dict(base_versions(), torch=torch.__version__, reference=CONV_REFERENCE)
+    cases = []
+    for op, specs in (("conv_transpose2d", CONV_TRANSPOSE_SPECS), ("conv2d", CONV2D_SPECS)):
+        conv_coverage(op, specs)
+        for spec in specs:
+            f = conv_spec_fields(op, spec)
+            check_conv_spec_valid(op, f)
+            name = conv_case_name(op, f)
+            rng = np.random.RandomState(zlib.crc32(name.encode("utf-8")))
+            in_shape = [f["n"], f["cin"], f["h"], f["w"]]
+            out_shape = [f["n"], f["cout"]] + f["out_hw"]
+            x = conv_values(rng, in_shape)
+            wt = conv_values(rng, f["weight_shape"])
+            b = conv_values(rng, [f["cout"]]) if f["has_bias"] else None
+            go = conv_values(rng, out_shape)
+            tx = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+            tw = torch.tensor(wt, dtype=torch.float64, requires_grad=True)
+            tb = None if b is None else torch.tensor(b, dtype=torch.float64, requires_grad=True)
+            if op == "conv_transpose2d":
+                y = F.conv_transpose2d(tx, tw, tb, stride=tuple(f["stride"]),
+                                       padding=tuple(f["padding"]),
+                                       output_padding=tuple(f["output_padding"]),
+                                       groups=f["groups"], dilation=tuple(f["dilation"]))
+            else:
+                y = F.conv2d(tx, tw, tb, stride=tuple(f["stride"]), padding=tuple(f["padding"]),
+                             dilation=tuple(f["dilation"]), groups=f["groups"])
+            assert list(y.shape) == out_shape, (name, list(y.shape), out_shape)
+            y.backward(torch.tensor(go, dtype=torch.float64))
+            results = {"output": y.detach().numpy(), "grad_input": tx.grad.numpy(),
+                       "grad_weight": tw.grad.numpy()}
+            if tb is not None:
+                results["grad_bias"] = tb.grad.numpy()
+            for key, v in results.items():
+                # float64 results of exact inputs: exact, hence equal to their float32 cast.
+                assert np.array_equal(v.astype(np.float32).astype(np.float64), v), (name, key)
+            case = {"name": name, "op": op, "kernel": f["kernel"], "stride": f["stride"],
+                    "padding": f["padding"], "output_padding": f["output_padding"],
+                    "dilation": f["dilation"], "groups": f["groups"],
+                    "has_bias": f["has_bias"], "dtype": "float32", "reference": "float64",
+                    "input_shape": in_shape, "input": flat_values(x, "float32"),
+                    "weight_shape": f["weight_shape"], "weight": flat_values(wt, "float32"),
+                    "bias": None if b is None else flat_values(b, "float32"),
+                    "output_shape": out_shape, "output": flat_values(results["output"], "float32"),
+                    "grad_output": flat_values(go, "float32"),
+                    "grad_input": flat_values(results["grad_input"], "float32"),
+                    "grad_weight": flat_values(results["grad_weight"], "float32"),
+                    "grad_bias": (flat_values(results["grad_bias"], "float32")
+                                  if b is not None else None)}
+            if op == "conv2d":
+                del case["output_padding"]
+            cases.append(case)
+    for case in cases:
+        check_conv_case(case)
+    write_json(CONV_FILE, versions, cases, max_bytes=CONV_MAX_BYTES)
+
+
+def conv_by_definition(case, x, wt, b, go):
+    """conv_transpose2d / conv2d and their gradients, element by element from the definitions
+    (for `check`): transposed: out[n, g*Cog + o, ih*s - p + k*d] += in[n, ci, ih] * w[ci, o, k];
+    conv2d: out[n, co, oh] += in[n, g*Cig + i, oh*s - p + k*d] * w[co, i, k]; the gradients are
+    the same sums with the roles exchanged, grad_bias the sum of grad_output per channel. The
+    values are multiples of 1/32, so float64 sums are exact and the order does not matter."""
+    op = case["op"]
+    g = case["groups"]
+    (sh, sw), (ph, pw), (dh, dw) = case["stride"], case["padding"], case["dilation"]
+    n, cin, h, w = x.shape
+    oshape = case["output_shape"]
+    cout, oh_len, ow_len = oshape[1], oshape[2], oshape[3]
+    kh_len, kw_len = wt.shape[2], wt.shape[3]
+    cig, cog = cin // g, cout // g
+    out = np.zeros(oshape)
+    gx, gw = np.zeros_like(x), np.zeros_like(wt)
+    for grp in range(g):
+        xs = slice(grp * cig, (grp + 1) * cig)
+        os_ = slice(grp * cog, (grp + 1) * cog)
+        for ky in range(kh_len):
+            for kx in range(kw_len):
+                if op == "conv_transpose2d":
+                    # input position (iy, ix) feeds output (iy*s - p + k*d).
+                    for iy in range(h):
+                        oy = iy * sh - ph + ky * dh
+                        if not 0 <= oy < oh_len:
+                            continue
+                        for ix in range(w):
+                            ox = ix * sw - pw + kx * dw
+                            if not 0 <= ox < ow_len:
+                                continue
+                            wk = wt[xs, :, ky, kx]                     # (cig, cog)
+                            out[:, os_, oy, ox] += x[:, xs, iy, ix] @ wk
+                            gx[:, xs, iy, ix] += go[:, os_, oy, ox] @ wk.T
+                            gw[xs, :, ky, kx] += x[:, xs, iy, ix].T @ go[:, os_, oy, ox]
+                else:
+                    for oy in range(oh_len):
+                        iy = oy * sh - ph + ky * dh
+                        if not 0 <= iy < h:
+                            continue
+                        for ox in range(ow_len):
+                            ix = ox * sw - pw + kx * dw
+                            if not 0 <= ix < w:
+                                continue
+                            wk = wt[os_, :, ky, kx]                    # (cog, cig)
+                            out[:, os_, oy, ox] += x[:, xs, iy, ix] @ wk.T
+                            gx[:, xs, iy, ix] += go[:, os_, oy, ox] @ wk
+                            gw[os_, :, ky, kx] += go[:, os_, oy, ox].T @ x[:, xs, iy, ix]
+    if b is not None:
+        out += b.reshape(1, -1, 1, 1)
+    gb = go.sum(axis=(0, 2, 3))
+    return out, gx, gw, gb
+
+
+def check_conv_case(case):
+    """Validates the layout of one conv case and recomputes it from the definitions (exactly)."""
+    name, op = case["name"], case["op"]
+    keys = [k for k in CONV_KEYS if not (op == "conv2d" and k == "output_padding")]
+    assert list(case) == keys, (name, list(case))
+    assert op in ("conv_transpose2d", "conv2d") and case["dtype"] == "float32", name
+    assert case["reference"] == "float64", name
+    n, cin, h, w = case["input_shape"]
+    g = case["groups"]
+    opad = case.get("output_padding", [0, 0])
+    for key in ("kernel", "stride", "padding", "dilation"):
+        assert len(case[key]) == 2 and all(isinstance(v, int) for v in case[key]), (name, key)
+    if op == "conv_transpose2d":
+        cout = case["weight_shape"][1] * g
+        assert case["weight_shape"] == [cin, cout // g] + case["kernel"], name
+        hw = [conv_transpose2d_length(i, *a) for i, a in zip(
+            (h, w), zip(case["kernel"], case["stride"], case["padding"], opad, case["dilation"]))]
+        assert all(o < s or o < d for o, s, d in zip(opad, case["stride"], case["dilation"])), name
+    else:
+        cout = case["weight_shape"][0]
+        assert case["weight_shape"] == [cout, cin // g] + case["kernel"], name
+        hw = [conv2d_length(i, *a) for i, a in zip(
+            (h, w), zip(case["kernel"], case["stride"], case["padding"], case["dilation"]))]
+    assert cin % g == 0 and cout % g == 0, name
+    assert case["output_shape"] == [n, cout] + hw, (name, case["output_shape"], hw)
+    shapes = {"input": case["input_shape"], "weight": case["weight_shape"],
+              "output": case["output_shape"], "grad_output": case["output_shape"],
+              "grad_input": case["input_shape"], "grad_weight": case["weight_shape"]}
+    if case["has_bias"]:
+        shapes["bias"] = shapes["grad_bias"] = [cout]
+    else:
+        assert case["bias"] is None and case["grad_bias"] is None, name
+    arrays = {}
+    for key, shape in shapes.items():
+        values = case[key]
+        assert len(values) == int(np.prod(shape)), (name, key)
+        assert all(isinstance(v, float) and float(np.float32(v)) == v for v in values), (name, key)
+        arrays[key] = np.array(values, dtype=np.float64).reshape(shape)
+    for key in ("input", "weight", "bias", "grad_output"):
+        if key in arrays:
+            assert np.all(arrays[key] * CONV_STEP == np.round(arrays[key] * CONV_STEP)), (name, key)
+            assert np.all(np.abs(arrays[key]) <= 2), (name, key)
+    out, gx, gw, gb = conv_by_definition(case, arrays["input"], arrays["weight"],
+                                         arrays.get("bias"), arrays["grad_output"])
+    assert np.array_equal(out, arrays["output"]), (name, "output")
+    assert np.array_equal(gx, arrays["grad_input"]), (name, "grad_input")
+    assert np.array_equal(gw, arrays["grad_weight"]), (name, "grad_weight")
+    if case["has_bias"]:
+        assert np.array_equal(gb, arrays["grad_bias"]), (name, "grad_bias")
+
+
+def check_conv_file():
+    """`check` for conv_pytorch.json."""
+    with open(CONV_FILE, encoding="ascii") as f:
+        data = json.load(f)
+    assert data["generator"] == GENERATOR, CONV_FILE
+    cases = data["cases"]
+    names = [c["name"] for c in cases]
+    assert len(set(names)) == len(names), CONV_FILE
+    counts = {}
+    for case in cases:
+        check_conv_case(case)
+        counts[case["op"]] = counts.get(case["op"], 0) + 1
+    for op, specs in (("conv_transpose2d", CONV_TRANSPOSE_SPECS), ("conv2d", CONV2D_SPECS)):
+        conv_coverage(op, specs)
+    size = os.path.getsize(CONV_FILE)
+    print("%s: %d cases, %d bytes, versions %s" % (os.path.relpath(CONV_FILE, REPO), len(cases),
+                                                   size, data["versions"]))
+    print("  " + ", ".join("%s %d" % kv for kv in sorted(counts.items())))
+    print("  every case equals the definitions (forward and the three gradients, exactly); every "
+          "parameter value is used by at least two cases of each operator")
+    assert size <= CONV_MAX_BYTES, CONV_FILE
+
+
+# ----------------------------------------------------------------------------------------------
+# The adjoint of resize: gradients of torch F.interpolate (autograd, float64)
+
+RESIZE_BACKWARD_FILE = os.path.join(HERE, "resize_backward_pytorch.json")
+RESIZE_BACKWARD_MAX_BYTES = 300 * 1024
+RESIZE_BACKWARD_KEYS = ["name", "op", "method", "coordinate_mode", "nearest_mode", "cubic_a",
+                        "exclude_outside", "scale", "dtype", "reference", "torch_call",
+                        "input_shape", "output_shape", "grad_output", "grad_input"]
+
+# (label, forward input shape, size or None, scale_factor or None); scale_factor is passed with
+# recompute_scale_factor=False, so torch's backward uses it for the coordinates, as the forward.
+# No nearest pick of these is near a rounding boundary (run_resize_backward asserts it): a pick
+# that float arithmetic may flip would move a whole gradient term to the next input pixel.
+RESIZE_BACKWARD_SPECS = [
+    ("size_up_2x", [1, 1, 3, 5], (6, 10), None),
+    ("size_up_nonint", [1, 2, 3, 5], (5, 8), None),
+    ("size_down", [2, 2, 3, 5], (2, 3), None),
+    ("size_down_out_h1", [1, 2, 3, 5], (1, 4), None),
+    ("size_in1x1", [1, 1, 1, 1], (3, 4), None),
+    ("scale_2", [1, 2, 3, 4], None, 2.0),
+    ("scale_3", [1, 1, 2, 3], None, 3.0),
+    ("scale_1.5", [1, 2, 3, 5], None, 1.5),
+    ("scale_0.5", [2, 2, 4, 4], None, 0.5),
+    ("scale_0.75", [1, 1, 4, 5], None, 0.75),
+    ("scale_2.5x0.6", [1, 1, 3, 5], None, (2.5, 0.6)),
+    ("scale_1.7x1.3", [1, 2, 4, 5], None, (1.7, 1.3)),
+]
+
+
+def resize_adjoint_exact(case):
+    """grad_input of the exact ONNX Resize formulas under the case's options (see axis_taps):
+    per plane Th^T G Tw, in rational arithmetic; and the set of fragile (y, x) axis picks."""
+    n, c, h, w = case["input_shape"]
+    h2, w2 = case["output_shape"][2:]
+    sh, sw = (None, None) if case["scale"] is None else case["scale"]
+    taps_h, frag_h = axis_taps(case, h, h2, sh, "spec")
+    taps_w, frag_w = axis_taps(case, w, w2, sw, "spec")
+    go = [Fraction(v) for v in case["grad_output"]]
+    out = []
+    for p in range(n * c):
+        plane = go[p * h2 * w2:(p + 1) * h2 * w2]
+        gi = [[Fraction(0)] * w for _ in range(h)]
+        for y in range(h2):
+            for x in range(w2):
+                v = plane[y * w2 + x]
+                if v == 0:
+                    continue
+                for i, wy in taps_h[y]:
+                    for j, wx in taps_w[x]:
+                        gi[i][j] += wy * wx * v
+        out += [gi[i][j] for i in range(h) for j in range(w)]
+    return out, frag_h, frag_w
+
+
+def run_resize_backward(_args):
+    import torch
+    import torch.nn.functional as F
+    torch.set_num_threads(1)
+    versions = dict(base_versions(), torch=torch.__version__,
+                    reference="torch float64: x.grad of sum(interpolate(x) * grad_output), cast "
+                              "to float32; grad_output multiples of 1/32 in [-2, 2]")
+    cases, worst = [], 0.0
+    for tmode, align, method, coord, nmode in TORCH_MODES:
+        for label, shape, size, factor in RESIZE_BACKWARD_SPECS:
+            name = "pytorch/%s%s/float32/%s/%s" % (
+                tmode, "" if align is None else "/align_corners=%d" % align, label,
+                "x".join(map(str, shape)))
+            rng = np.random.RandomState(zlib.crc32(name.encode("utf-8")))
+            x = torch.tensor(rng.uniform(-2, 2, size=shape), dtype=torch.float64,
+                             requires_grad=True)
+            call = {"mode": tmode, "align_corners": align, "size": None, "scale_factor": None,
+                    "recompute_scale_factor": None}
+            kwargs = {"mode": tmode}
+            if align is not None:
+                kwargs["align_corners"] = align
+            if size is not None:
+                kwargs["size"] = size
+                call["size"] = list(size)
+                scale = None
+            else:
+                kwargs["scale_factor"] = factor
+                kwargs["recompute_scale_factor"] = False
+                call["scale_factor"] = list(factor) if isinstance(factor, tuple) else factor
+                call["recompute_scale_factor"] = False
+                scale = list(factor) if isinstance(factor, tuple) else [factor, factor]
+            y = F.interpolate(x, **kwargs)
+            out_shape = list(y.shape)
+            if scale is not None:
+                assert out_shape[2:] == [math.floor(shape[2] * scale[0]),
+                                         math.floor(shape[3] * scale[1])], (name, out_shape)
+            go = conv_values(rng, out_shape)
+            (y * torch.tensor(go, dtype=torch.float64)).sum().backward()
+            gi = x.grad.numpy()
+            case = {"name": name, "op": "resize_backward", "method": method,
+                    "coordinate_mode": coord, "nearest_mode": nmode, "cubic_a": -0.75,
+                    "exclude_outside": False, "scale": scale_json(scale), "dtype": "float32",
+                    "reference": "float64", "torch_call": call, "input_shape": list(shape),
+                    "output_shape": out_shape, "grad_output": flat_values(go, "float32"),
+                    "grad_input": flat_values(gi, "float32")}
+            # torch's float64 gradient against the exact adjoint (before the float32 cast).
+            exact, frag_h, frag_w = resize_adjoint_exact(case)
+            assert not frag_h and not frag_w, (name, "nearest pick near a boundary", frag_h,
+                                               frag_w)
+            err = max(abs(float(e) - g) for e, g in zip(exact, gi.reshape(-1)))
+            assert err < 1e-12, (name, err)
+            worst = max(worst, err)
+            check_resize_backward_case(case)
+            cases.append(case)
+    print("  resize_backward: largest float64 difference of torch from the exact adjoint %.3g" %
+          worst)
+    write_json(RESIZE_BACKWARD_FILE, versions, cases, max_bytes=RESIZE_BACKWARD_MAX_BYTES)
+
+
+def check_resize_backward_case(case):
+    """Validates one resize_backward case and compares it with the exact adjoint of the formulas:
+    each value must be the float32 rounding of the exact gradient (to within one float32 ulp)."""
+    name = case["name"]
+    assert list(case) == RESIZE_BACKWARD_KEYS, (name, list(case))
+    assert case["op"] == "resize_backward" and case["dtype"] == "float32", name
+    assert case["reference"] == "float64", name
+    assert case["method"] in ("nearest", "bilinear", "bicubic"), name
+    assert case["coordinate_mode"] in COORD_MODES and case["nearest_mode"] in NEAREST_MODES, name
+    assert case["input_shape"][:2] == case["output_shape"][:2], name
+    if case["scale"] is not None:
+        for s, i, o in zip(case["scale"], case["input_shape"][2:], case["output_shape"][2:]):
+            assert math.floor(i * s) == o, (name, i, s, o)
+    for key, shape in (("grad_output", "output_shape"), ("grad_input", "input_shape")):
+        assert len(case[key]) == int(np.prod(case[shape])), (name, key)
+        assert all(isinstance(v, float) and float(np.float32(v)) == v for v in case[key]), name
+    exact, frag_h, frag_w = resize_adjoint_exact(case)
+    assert not frag_h and not frag_w, (name, "fragile nearest pick")
+    for k, (g, e) in enumerate(zip(case["grad_input"], exact)):
+        e = float(e)
+        assert abs(g - e) <= abs(e) * 2.0 ** -23 + 1e-12, (name, k, g, e)
+
+
+def check_resize_backward_file():
+    """`check` for resize_backward_pytorch.json."""
+    with open(RESIZE_BACKWARD_FILE, encoding="ascii") as f:
+        data = json.load(f)
+    assert data["generator"] == GENERATOR, RESIZE_BACKWARD_FILE
+    cases = data["cases"]
+    names = [c["name"] for c in cases]
+    assert len(set(names)) == len(names), RESIZE_BACKWARD_FILE
+    counts = {}
+    for case in cases:
+        check_resize_backward_case(case)
+        label = "%s/%s" % (case["method"], case["coordinate_mode"])
+        counts[label] = counts.get(label, 0) + 1
+    size = os.path.getsize(RESIZE_BACKWARD_FILE)
+    print("%s: %d cases, %d bytes, versions %s" % (
+        os.path.relpath(RESIZE_BACKWARD_FILE, REPO), len(cases), size, data["versions"]))
+    print("  " + ", ".join("%s %d" % kv for kv in sorted(counts.items())))
+    print("  every case is the float32 rounding of the exact adjoint of the resize formulas")
+    assert size <= RESIZE_BACKWARD_MAX_BYTES, RESIZE_BACKWARD_FILE
+
+
+# ----------------------------------------------------------------------------------------------
 # check
 
 RESIZE_KEYS = {"name", "op", "method", "coordinate_mode", "nearest_mode", "cubic_a",
@@ -1161,6 +1674,8 @@ def run_check(_args):
         assert size <= MAX_FILE_BYTES, path
     check_shuffle_file()
     check_pool_file()
+    check_conv_file()
+    check_resize_backward_file()
     if failures:
         raise SystemExit("%d annotation mismatches" % failures)
 
@@ -1171,20 +1686,24 @@ def run_all(args):
     subprocess.check_call([args.onnx_python, me, "onnx"])
     subprocess.check_call([args.torch_python, me, "shuffle"])
     subprocess.check_call([args.torch_python, me, "pool"])
+    subprocess.check_call([args.torch_python, me, "conv"])
+    subprocess.check_call([args.torch_python, me, "resize_backward"])
     run_check(args)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["torch", "onnx", "shuffle", "pool", "check", "all"])
+    parser.add_argument("command", choices=["torch", "onnx", "shuffle", "pool", "conv",
+                                            "resize_backward", "check", "all"])
     parser.add_argument("--torch-python", default="/usr/bin/python3",
                         help="interpreter with torch, for `all` (default /usr/bin/python3)")
     parser.add_argument("--onnx-python", default=os.path.join(REPO, ".venv", "bin", "python"),
                         help="interpreter with onnx, for `all` (default <repo>/.venv/bin/python)")
     args = parser.parse_args()
     {"torch": run_torch, "onnx": run_onnx, "shuffle": run_shuffle, "pool": run_pool,
-     "check": run_check, "all": run_all}[args.command](args)
+     "conv": run_conv, "resize_backward": run_resize_backward, "check": run_check,
+     "all": run_all}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,13 @@ struct ResizeOptions {
 // even, and saturated. Input and output must not overlap.
 Status resize(const TensorView& input, const TensorView& output, const ResizeOptions& options);
 
+// The adjoint (backward pass) of resize: grad_input (N, C, H, W) receives each grad_output
+// (N, C, H', W') element times the weight with which resize read each input element, summed; taps
+// clamped to the edge add to the edge. float32 only; every method, coordinate mode and option of
+// resize; grad_input is overwritten. This is PyTorch's upsample_*_backward for its modes.
+Status resize_backward(const TensorView& grad_output, const TensorView& grad_input,
+                       const ResizeOptions& options);
+
 // floor(input_length * scale), the output length for a scale factor; an error when scale is not a
 // positive finite number or the result is not in [1, 2^31).
 Status resize_output_length(int64_t input_length, double scale, int64_t* output_length);

@@ -1,0 +1,292 @@
+#include "conv_common.h"
+
+#include <algorithm>
+#include <string>
+
+#include "halide_bridge.h"
+#include "kernels.h"
+#include "validation.h"
+
+namespace upsample::internal {
+namespace {
+
+// Output channels per register tile of the correlation kernel and input channels per tile of the
+// weight gradient kernel (schedules/conv_schedule.h, kConvChannelTile): packed weights, biases
+// and gradient scratch are padded to a multiple of it.
+constexpr int64_t kChannelTile = 64;
+
+int64_t round_up(int64_t value, int64_t multiple) {
+  return (value + multiple - 1) / multiple * multiple;
+}
+
+// a / b rounded toward minus infinity, for b > 0.
+int64_t floor_div(int64_t a, int64_t b) {
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+float weight_at(const TensorView& weight, int64_t n, int64_t c, int64_t h, int64_t w) {
+  return static_cast<const float*>(weight.data)[n * weight.strides[kN] + c * weight.strides[kC] +
+                                                h * weight.strides[kH] + w * weight.strides[kW]];
+}
+
+// Channels [first, first + count) of a view.
+TensorView channel_slice(const TensorView& view, int64_t first, int64_t count) {
+  TensorView slice = view;
+  slice.data = static_cast<float*>(view.data) + first * view.strides[kC];
+  slice.shape[kC] = count;
+  return slice;
+}
+
+// The outputs of one phase along `axis` (kH or kW) of a view.
+TensorView phase_slice(const TensorView& view, int axis, const AxisPhase& phase) {
+  TensorView slice = view;
+  slice.data = static_cast<float*>(view.data) + phase.first * view.strides[axis];
+  slice.shape[axis] = phase.count;
+  slice.strides[axis] = view.strides[axis] * phase.step;
+  return slice;
+}
+
+}  // namespace
+
+AxisPhase conv_axis(int64_t output_length, int kernel, int stride, int padding, int dilation) {
+  AxisPhase phase;
+  phase.count = output_length;
+  phase.taps = TapMap{kernel, 0, 1};
+  phase.axis = CorrelationAxis{stride, dilation, -int64_t(padding)};
+  return phase;
+}
+
+std::vector<AxisPhase> transposed_axis_phases(int64_t output_length, int kernel, int stride,
+                                              int padding, int dilation) {
+  // Output o sits at u = o + padding of the uncropped output; input i reaches u = i * stride +
+  // k * dilation through tap k. Outputs with u = q * stride + r read, for each tap k with
+  // k * dilation = r (mod stride), input q - (k * dilation - r) / stride.
+  std::vector<AxisPhase> phases;
+  for (int r = 0; r < stride; r++) {
+    const int64_t q_min = std::max<int64_t>(0, -floor_div(r - int64_t(padding), stride));
+    const int64_t q_max = floor_div(output_length - 1 + padding - r, stride);
+    if (q_max < q_min) continue;
+    std::vector<int> taps;
+    for (int k = 0; k < kernel; k++) {
+      if ((int64_t(k) * dilation - r) % stride == 0) taps.push_back(k);
+    }
+    AxisPhase phase;
+    phase.first = q_min * stride + r - padding;
+    phase.count = q_max - q_min + 1;
+    phase.step = stride;
+    if (!taps.empty()) {
+      // Kernel tap t is PyTorch tap taps[T - 1 - t], so the correlation reads inputs in
+      // increasing order: q - e(taps[T - 1]) + t * (input step between taps).
+      const int count = int(taps.size());
+      const int tap_step = count > 1 ? taps[1] - taps[0] : 1;
+      const int64_t last_shift = (int64_t(taps.back()) * dilation - r) / stride;
+      phase.taps = TapMap{count, taps.back(), -tap_step};
+      phase.axis =
+          CorrelationAxis{1, int(int64_t(tap_step) * dilation / stride), q_min - last_shift};
+    }
+    phases.push_back(phase);
+  }
+  return phases;
+}
+
+Status run_correlation(const char* op, const TensorView& input, const TensorView& weight,
+                       WeightRoles roles, const TensorView* bias, const TensorView& output,
+                       int groups, const std::vector<AxisPhase>& phases_y,
+                       const std::vector<AxisPhase>& phases_x) {
+  KernelLayout layout;
+  if (Status s = choose_layout(op, {&input, &output}, &layout); !s.ok()) return s;
+  const ConvKernel kernel = find_conv_kernel(layout);
+  if (kernel == nullptr) {
+    return Status(StatusCode::kUnsupported, std::string(op) + ": this build has no kernel");
+  }
+  const int64_t in_per_group = input.shape[kC] / groups;
+  const int64_t out_per_group = output.shape[kC] / groups;
+  const int64_t out_padded = round_up(out_per_group, kChannelTile);
+  std::vector<float> bias_padded(size_t(out_padded), 0.0f);
+  std::vector<float> packed;
+  for (int g = 0; g < groups; g++) {
+    const TensorView group_in = channel_slice(input, g * in_per_group, in_per_group);
+    const TensorView group_out = channel_slice(output, g * out_per_group, out_per_group);
+    for (int64_t o = 0; o < out_per_group && bias != nullptr; o++) {
+      bias_padded[size_t(o)] = weight_at(*bias, 0, g * out_per_group + o, 0, 0);
+    }
+    for (const AxisPhase& py : phases_y) {
+      for (const AxisPhase& px : phases_x) {
+        // A phase without taps reads one zero weight.
+        const int taps_y = std::max(py.taps.count, 1), taps_x = std::max(px.taps.count, 1);
+        packed.assign(size_t(out_padded * in_per_group * taps_x * taps_y), 0.0f);
+        for (int ty = 0; ty < py.taps.count; ty++) {
+          const int ky = py.taps.first + ty * py.taps.step;
+          for (int tx = 0; tx < px.taps.count; tx++) {
+            const int kx = px.taps.first + tx * px.taps.step;
+            for (int64_t i = 0; i < in_per_group; i++) {
+              float* row =
+                  &packed[size_t(((int64_t(ty) * taps_x + tx) * in_per_group + i) * out_padded)];
+              for (int64_t o = 0; o < out_per_group; o++) {
+                int64_t index[4] = {0, 0, ky, kx};
+                index[roles.output_axis] = roles.output_axis == kN ? g * out_per_group + o : o;
+                index[roles.input_axis] = roles.input_axis == kN ? g * in_per_group + i : i;
+                row[o] = weight_at(weight, index[0], index[1], index[2], index[3]);
+              }
+            }
+          }
+        }
+        const TensorView view = phase_slice(phase_slice(group_out, kH, py), kW, px);
+        HalideBuffer in(group_in, value_type(DType::kFloat32));
+        HalideBuffer out(view, value_type(DType::kFloat32));
+        HalideBuffer weights(packed.data(), {int32_t(out_padded), int32_t(in_per_group),
+                                             int32_t(taps_x), int32_t(taps_y)});
+        HalideBuffer biases(bias_padded.data(), {int32_t(out_padded)});
+        const CorrelationAxis ax = px.taps.count > 0 ? px.axis : CorrelationAxis{1, 1, 0};
+        const CorrelationAxis ay = py.taps.count > 0 ? py.axis : CorrelationAxis{1, 1, 0};
+        Status s = call_kernel(op, [&] {
+          return kernel(in.get(), weights.get(), biases.get(), ax.stride, ay.stride, ax.dilation,
+                        ay.dilation, int32_t(ax.offset), int32_t(ay.offset), out.get());
+        });
+        if (!s.ok()) return s;
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status run_weight_grad(const char* op, const TensorView& a, const TensorView& b,
+                       const TensorView& grad_weight, int groups, const CorrelationAxis& axis_y,
+                       const CorrelationAxis& axis_x) {
+  KernelLayout layout;
+  if (Status s = choose_layout(op, {&a, &b}, &layout); !s.ok()) return s;
+  const ConvWeightGradKernel kernel = find_conv_weight_grad_kernel(layout);
+  if (kernel == nullptr) {
+    return Status(StatusCode::kUnsupported, std::string(op) + ": this build has no kernel");
+  }
+  const int64_t a_per_group = a.shape[kC] / groups;
+  const int64_t b_per_group = b.shape[kC] / groups;
+  const int64_t b_padded = round_up(b_per_group, kChannelTile);
+  const int64_t kernel_h = grad_weight.shape[kH], kernel_w = grad_weight.shape[kW];
+  std::vector<float> sums(size_t(b_padded * a_per_group * kernel_w * kernel_h));
+  float* grad = static_cast<float*>(grad_weight.data);
+  for (int g = 0; g < groups; g++) {
+    HalideBuffer group_a(channel_slice(a, g * a_per_group, a_per_group),
+                         value_type(DType::kFloat32));
+    HalideBuffer group_b(channel_slice(b, g * b_per_group, b_per_group),
+                         value_type(DType::kFloat32));
+    HalideBuffer scratch(sums.data(), {int32_t(b_padded), int32_t(a_per_group), int32_t(kernel_w),
+                                       int32_t(kernel_h)});
+    Status s = call_kernel(op, [&] {
+      return kernel(group_a.get(), group_b.get(), int32_t(kernel_w), int32_t(kernel_h),
+                    axis_x.stride, axis_y.stride, axis_x.dilation, axis_y.dilation,
+                    int32_t(axis_x.offset), int32_t(axis_y.offset), scratch.get());
+    });
+    if (!s.ok()) return s;
+    // The weight's N axis holds a's channels (all groups), its C axis b's (one group's).
+    for (int64_t ky = 0; ky < kernel_h; ky++) {
+      for (int64_t kx = 0; kx < kernel_w; kx++) {
+        for (int64_t o = 0; o < a_per_group; o++) {
+          const float* row = &sums[size_t(((ky * kernel_w + kx) * a_per_group + o) * b_padded)];
+          for (int64_t i = 0; i < b_per_group; i++) {
+            grad[(g * a_per_group + o) * grad_weight.strides[kN] + i * grad_weight.strides[kC] +
+                 ky * grad_weight.strides[kH] + kx * grad_weight.strides[kW]] = row[i];
+          }
+        }
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status run_channel_sums(const char* op, const TensorView& grad_output,
+                        const TensorView& grad_bias) {
+  KernelLayout layout;
+  if (Status s = choose_layout(op, {&grad_output}, &layout); !s.ok()) return s;
+  const ChannelSumKernel kernel = find_channel_sum_kernel(layout);
+  if (kernel == nullptr) {
+    return Status(StatusCode::kUnsupported, std::string(op) + ": this build has no kernel");
+  }
+  const int64_t channels = grad_output.shape[kC];
+  std::vector<float> sums(static_cast<size_t>(channels));
+  HalideBuffer in(grad_output, value_type(DType::kFloat32));
+  HalideBuffer out(sums.data(), {int32_t(channels)});
+  if (Status s = call_kernel(op, [&] { return kernel(in.get(), out.get()); }); !s.ok()) return s;
+  for (int64_t c = 0; c < channels; c++) {
+    static_cast<float*>(grad_bias.data)[c * grad_bias.strides[kC]] = sums[size_t(c)];
+  }
+  return Status::Ok();
+}
+
+Status check_float32(const char* op, const char* name, const TensorView& view) {
+  if (view.dtype != DType::kFloat32) {
+    return invalid(op, std::string(name) + ": dtype " + dtype_name(view.dtype) +
+                           " is not supported (float32 only)");
+  }
+  return Status::Ok();
+}
+
+Status check_gradient(const char* op, const char* name, const TensorView& grad,
+                      const TensorView& like, std::initializer_list<const TensorView*> inputs) {
+  if (Status s = check_view(op, name, grad, true); !s.ok()) return s;
+  if (Status s = check_float32(op, name, grad); !s.ok()) return s;
+  for (int d = 0; d < 4; d++) {
+    if (grad.shape[d] != like.shape[d]) {
+      return invalid(op, std::string(name) + ": shape " + shape_string(grad) + " is not " +
+                             shape_string(like));
+    }
+  }
+  for (const TensorView* input : inputs) {
+    if (Status s = check_no_overlap(op, name, grad, "an input", *input); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Status check_conv_axis_options(const char* op, const char* axis, int stride, int padding,
+                               int dilation) {
+  const std::string along = std::string(" along ") + axis;
+  if (stride < 1) return invalid(op, "stride " + std::to_string(stride) + along + " is below 1");
+  if (padding < 0)
+    return invalid(op, "padding " + std::to_string(padding) + along + " is negative");
+  if (dilation < 1) {
+    return invalid(op, "dilation " + std::to_string(dilation) + along + " is below 1");
+  }
+  return Status::Ok();
+}
+
+Status check_conv_views(const char* op, const TensorView& input, const TensorView& weight,
+                        const TensorView* bias, const TensorView& output, int64_t weight_n,
+                        int64_t weight_c_times_groups, int groups) {
+  if (Status s = check_view(op, "input", input, false); !s.ok()) return s;
+  if (Status s = check_view(op, "weight", weight, false); !s.ok()) return s;
+  if (Status s = check_view(op, "output", output, true); !s.ok()) return s;
+  for (auto [name, view] : {std::pair{"input", &input}, {"weight", &weight}, {"output", &output}}) {
+    if (Status s = check_float32(op, name, *view); !s.ok()) return s;
+  }
+  if (Status s = check_pair(op, input, output, /*same_channels=*/false); !s.ok()) return s;
+  if (Status s = check_no_overlap(op, "weight", weight, "output", output); !s.ok()) return s;
+  if (groups < 1) return invalid(op, "groups " + std::to_string(groups) + " is below 1");
+  for (auto [name, channels] :
+       {std::pair{"input", input.shape[kC]}, std::pair{"output", output.shape[kC]}}) {
+    if (channels % groups != 0) {
+      return invalid(op, std::string("groups ") + std::to_string(groups) + " does not divide the " +
+                             name + "'s " + std::to_string(channels) + " channels");
+    }
+  }
+  if (weight.shape[kN] != weight_n || weight.shape[kC] * groups != weight_c_times_groups) {
+    return invalid(op, "weight shape " + shape_string(weight) + " does not match: expected (" +
+                           std::to_string(weight_n) + ", " +
+                           std::to_string(weight_c_times_groups / groups) + ", kH, kW) for " +
+                           std::to_string(input.shape[kC]) + " input and " +
+                           std::to_string(output.shape[kC]) + " output channels in " +
+                           std::to_string(groups) + " groups");
+  }
+  if (bias != nullptr) {
+    if (Status s = check_view(op, "bias", *bias, false); !s.ok()) return s;
+    if (Status s = check_float32(op, "bias", *bias); !s.ok()) return s;
+    if (bias->shape[kN] != 1 || bias->shape[kC] != output.shape[kC] || bias->shape[kH] != 1 ||
+        bias->shape[kW] != 1) {
+      return invalid(op, "bias shape " + shape_string(*bias) + " is not (1, " +
+                             std::to_string(output.shape[kC]) + ", 1, 1)");
+    }
+    if (Status s = check_no_overlap(op, "bias", *bias, "output", output); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+}  // namespace upsample::internal

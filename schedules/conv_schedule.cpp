@@ -1,0 +1,168 @@
+#include "conv_schedule.h"
+
+#include "common_schedule.h"
+
+namespace upsample::schedules {
+
+using Halide::TailStrategy;
+using Halide::Var;
+
+namespace {
+
+bool has_32_vector_registers(const Halide::Target& target) {
+  return target.has_feature(Halide::Target::AVX512) ||
+         (target.arch == Halide::Target::ARM && target.bits == 64);
+}
+
+// Copies an input into its zero-bordered buffer once per image of the batch, in its own memory
+// order, one row per task.
+void schedule_padded(Halide::Func padded, const Var& x, const Var& y, const Var& c, const Var& n,
+                     Halide::Func consumer, const Var& consumer_n, int lanes, Layout layout) {
+  padded.compute_at(consumer, consumer_n);
+  if (layout == Layout::kPlanar) {
+    padded.reorder(x, y, c).parallel(c).vectorize(x, lanes, TailStrategy::GuardWithIf);
+  } else {
+    padded.reorder_storage(c, x, y, n)
+        .reorder(c, x, y)
+        .parallel(y)
+        .vectorize(c, lanes, TailStrategy::GuardWithIf);
+  }
+}
+
+}  // namespace
+
+void schedule_conv(ConvFuncs& f, const Halide::Target& target, const ConvTunables& tunables) {
+  const int lanes = target.natural_vector_size<float>();
+  const bool wide = has_32_vector_registers(target);
+  const int channel_vectors =
+      tunables.channel_vectors > 0 ? tunables.channel_vectors : (wide ? 4 : 3);
+  const int pixels = tunables.pixels > 0 ? tunables.pixels : (wide ? 5 : 4);
+  const int channels_per_tile = lanes * channel_vectors;
+  constrain_strides({f.input, f.output_param}, tunables.layout);
+  // Packed weights: output channels dense and padded to whole tiles by the runtime.
+  f.weights.dim(0).set_min(0).set_stride(1);
+  f.weights.dim(0).set_extent((f.weights.dim(0).extent() / kConvChannelTile) * kConvChannelTile);
+  f.bias.dim(0).set_bounds(0, f.weights.dim(0).extent());
+
+  // Rows and channel tiles of one image are the parallel tasks. Tails are guarded (outputs may
+  // be a few pixels wide, and channel counts anything), which loop partitioning confines to the
+  // last tile.
+  Var co("co"), ci("ci"), xo("xo"), xi("xi"), task("task");
+  f.output.split(f.c, co, ci, channels_per_tile, TailStrategy::GuardWithIf);
+  Halide::Func tiled_stage = f.output;  // the Func whose loops hold the register tiles
+  if (tunables.layout == Layout::kPlanar) {
+    // Planar outputs: a row of the channel tile is staged in a small x-innermost buffer, so each
+    // tile's channel vectors go to L1, and the output rows are stored as dense vectors.
+    // The output's x stride is free: each phase of a transposed convolution writes every
+    // stride-th column. Unit-stride rows are stored as vectors, the others element by element.
+    f.output_param.dim(0).set_stride(Halide::Expr());
+    f.output.reorder(f.x, ci, f.y, co, f.n).fuse(f.y, co, task).parallel(task);
+    f.output.specialize(f.output_param.dim(0).stride() == 1)
+        .vectorize(f.x, lanes, TailStrategy::GuardWithIf);
+    tiled_stage = f.sum.in(f.output);
+    tiled_stage.compute_at(f.output, task)
+        .bound_extent(f.c, channels_per_tile)
+        .reorder_storage(f.x, f.c, f.y, f.n)
+        .split(f.x, xo, xi, pixels, TailStrategy::RoundUp)
+        .reorder(f.c, xi, xo)
+        .vectorize(f.c, lanes)
+        .unroll(f.c)
+        .unroll(xi);
+  } else {
+    // Channel-innermost outputs take the tile's vectors directly.
+    f.output.split(f.x, xo, xi, pixels, TailStrategy::GuardWithIf)
+        .reorder(ci, xi, xo, f.y, co, f.n)
+        .vectorize(ci, lanes)
+        .unroll(ci)
+        .unroll(xi)
+        .fuse(f.y, co, task)
+        .parallel(task);
+  }
+
+  // The accumulators: whole tiles even at the edges, so the tile has constant indices and stays
+  // in registers for the whole reduction.
+  f.sum.compute_at(tiled_stage, xo)
+      .bound_extent(f.c, channels_per_tile)
+      .bound_extent(f.x, pixels)
+      .vectorize(f.c, lanes)
+      .unroll(f.c)
+      .unroll(f.x);
+  f.sum.update()
+      .reorder(f.c, f.x, f.r.x, f.r.y, f.r.z, f.y, f.n)
+      .vectorize(f.c, lanes)
+      .unroll(f.c)
+      .unroll(f.x);
+
+  schedule_padded(f.padded, f.x, f.y, f.c, f.n, f.output, f.n, lanes, tunables.layout);
+}
+
+void schedule_conv_weight_grad(ConvWeightGradFuncs& f, const Halide::Target& target,
+                               Layout layout) {
+  const int lanes = target.natural_vector_size<float>();
+  const bool wide = has_32_vector_registers(target);
+  const int channel_vectors = wide ? 4 : 3;
+  const int outputs = wide ? 5 : 4;
+  constrain_strides({f.a}, layout);
+  constrain_strides({f.b}, layout);
+  // The runtime's scratch: dense, input channels padded to whole tiles.
+  f.grad_weights_param.dim(0).set_min(0).set_stride(1);
+  f.grad_weights_param.dim(0).set_extent((f.grad_weights_param.dim(0).extent() / kConvChannelTile) *
+                                         kConvChannelTile);
+  for (int d = 1; d < 4; d++) f.grad_weights_param.dim(d).set_min(0);
+
+  // The reduction is blocked by rows of a: for each row, every (tap, channel tile) task adds that
+  // row's contribution, kept in registers over the row, to the sums. The rows of b a row reads
+  // stay in cache for all the tasks, where a whole-image reduction per task would stream b from
+  // memory once per task.
+  Var io("io"), ii("ii"), oo("oo"), oi("oi"), task("task"), row("row"), image("image");
+  Halide::Func row_sums = f.sum.update().rfactor({{f.r.y, row}, {f.r.z, image}});
+  f.grad_weights.vectorize(f.i, lanes);
+  f.sum.compute_root().vectorize(f.i, lanes);
+  f.sum.update()
+      .split(f.i, io, ii, lanes * channel_vectors)
+      .split(f.o, oo, oi, outputs, TailStrategy::GuardWithIf)
+      .reorder(ii, oi, io, oo, f.tx, f.ty, f.r.y, f.r.z)
+      .vectorize(ii, lanes)
+      .unroll(ii)
+      .unroll(oi)
+      .fuse(io, oo, task)
+      .fuse(task, f.tx, task)
+      .fuse(task, f.ty, task)
+      .parallel(task);
+  row_sums.compute_at(f.sum, task)
+      .bound_extent(f.i, lanes * channel_vectors)
+      .bound_extent(f.o, outputs)
+      .vectorize(f.i, lanes)
+      .unroll(f.i)
+      .unroll(f.o);
+  row_sums.update().reorder(f.i, f.o, f.r.x).vectorize(f.i, lanes).unroll(f.i).unroll(f.o);
+
+  // b, zero-bordered and channel innermost, once for the whole batch.
+  const std::vector<Var> args = f.padded.args();  // (c, x, y, n)
+  f.padded.compute_root()
+      .fuse(args[2], args[3], task)
+      .parallel(task)
+      .vectorize(args[0], lanes, TailStrategy::GuardWithIf);
+}
+
+void schedule_channel_sum(ChannelSumFuncs& f, const Halide::Target& target, Layout layout) {
+  const int lanes = target.natural_vector_size<float>();
+  constrain_strides({f.input}, layout);
+  f.sum.compute_at(f.sums, Halide::Var::outermost());
+  if (layout == Layout::kPlanar) {
+    // Each channel's plane is summed in vector lanes (rfactor), then the lanes are added.
+    Var lane("lane");
+    Halide::RVar rxo("rxo"), rxi("rxi");
+    f.sum.update().split(f.r.x, rxo, rxi, lanes, TailStrategy::GuardWithIf);
+    Halide::Func lane_sums = f.sum.update().rfactor(rxi, lane);
+    lane_sums.compute_at(f.sum, f.c).vectorize(lane);
+    lane_sums.update().vectorize(lane);
+    f.sum.update().parallel(f.c);
+  } else {
+    f.sum.vectorize(f.c, lanes, TailStrategy::GuardWithIf);
+    f.sum.update().vectorize(f.c, lanes, TailStrategy::GuardWithIf);
+  }
+  (void)f.x;
+}
+
+}  // namespace upsample::schedules

@@ -1,0 +1,51 @@
+// How the convolution pipelines are computed. The algorithms are in generators/conv_generator.cpp.
+#pragma once
+
+#include "Halide.h"
+#include "layout.h"
+
+namespace upsample::schedules {
+
+// A register tile of `channel_vectors` vectors of output channels by `pixels` output pixels: each
+// step of the reduction loads that many weight vectors and broadcasts that many input values.
+struct ConvTunables {
+  Layout layout = Layout::kPlanar;
+  int channel_vectors = 0;  // 0: from the target (4 where there are 32 vector registers)
+  int pixels = 0;           // 0: from the target
+};
+
+// The output channels a tile covers: the runtime pads packed weights and bias to a multiple of it.
+constexpr int kConvChannelTile = 64;
+
+struct ConvFuncs {
+  Halide::Func output;
+  Halide::Func sum;     // (c, x, y, n): the accumulator tile
+  Halide::Func padded;  // the input with a zero border
+  Halide::OutputImageParam input, weights, bias, output_param;
+  Halide::Var x, y, c, n;
+  Halide::RDom r;  // (input channel, tx, ty)
+};
+
+struct ConvWeightGradFuncs {
+  Halide::Func grad_weights;
+  Halide::Func sum;     // (i, o, tx, ty)
+  Halide::Func padded;  // b with a zero border, (c, x, y, n)
+  Halide::OutputImageParam a, b, grad_weights_param;
+  Halide::Var i, o, tx, ty;
+  Halide::RDom r;  // (x, y, n) of a
+};
+
+struct ChannelSumFuncs {
+  Halide::Func sums;
+  Halide::Func sum;
+  Halide::OutputImageParam input;
+  Halide::Var x, c;
+  Halide::RDom r;  // (x, y, n)
+};
+
+void schedule_conv(ConvFuncs& funcs, const Halide::Target& target, const ConvTunables& tunables);
+void schedule_conv_weight_grad(ConvWeightGradFuncs& funcs, const Halide::Target& target,
+                               Layout layout);
+void schedule_channel_sum(ChannelSumFuncs& funcs, const Halide::Target& target, Layout layout);
+
+}  // namespace upsample::schedules
