@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "conv_common.h"
 #include "upsample/resize_conv.h"
 #include "validation.h"
 
@@ -68,6 +69,11 @@ Status resize_conv2d(const TensorView& input, const TensorView& weight, const Te
                                      " (HxW), the options give " + std::to_string(height) + "x" +
                                      std::to_string(width));
   }
+  // The checks against the caller's input: the sub-operations only see the scratch tensor.
+  if (Status s = internal::check_view(op, "output", output, true); !s.ok()) return s;
+  if (Status s = internal::check_no_overlap(op, "input", input, "output", output); !s.ok()) {
+    return s;
+  }
   if (Status s = resize(input, resized, options.resize); !s.ok()) return prefixed(op, s);
   return prefixed(op, conv2d(resized, weight, bias, output, options.conv));
 }
@@ -80,12 +86,30 @@ Status resize_conv2d_backward(const TensorView& input, const TensorView& weight,
   std::vector<float> storage, grad_storage;
   TensorView resized;
   if (Status s = make_resized(op, input, options, &storage, &resized); !s.ok()) return s;
+  // Every gradient is checked against the caller's tensors before anything is written: the
+  // sub-operations only see the scratch tensors.
+  for (const TensorView* view : {&weight, &grad_output}) {
+    if (Status s =
+            internal::check_view(op, view == &weight ? "weight" : "grad_output", *view, false);
+        !s.ok()) {
+      return s;
+    }
+  }
+  const std::initializer_list<const TensorView*> inputs = {&input, &weight, &grad_output};
   if (grad_input != nullptr) {
-    if (Status s = internal::check_view(op, "grad_input", *grad_input, true); !s.ok()) return s;
-    for (int d = 0; d < 4; d++) {
-      if (grad_input->shape[d] != input.shape[d]) {
-        return internal::invalid(op, "grad_input: shape " + internal::shape_string(*grad_input) +
-                                         " is not the input's " + internal::shape_string(input));
+    if (Status s = internal::check_gradient(op, "grad_input", *grad_input, input, inputs); !s.ok())
+      return s;
+    if (grad_input->layout != input.layout) {
+      return internal::invalid(op, "grad_input: layout mismatch");
+    }
+  }
+  for (const TensorView* grad : {grad_weight, grad_bias}) {
+    if (grad == nullptr) continue;
+    const char* name = grad == grad_weight ? "grad_weight" : "grad_bias";
+    if (Status s = internal::check_view(op, name, *grad, true); !s.ok()) return s;
+    for (const TensorView* other : inputs) {
+      if (Status s = internal::check_no_overlap(op, name, *grad, "an input", *other); !s.ok()) {
+        return s;
       }
     }
   }

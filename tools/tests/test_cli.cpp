@@ -511,3 +511,326 @@ TEST_CASE("program: a failed run leaves an existing OUT untouched", "[program]")
   CHECK(read_bytes(dir.path("out.npy")) == "previous contents");
   CHECK(dir.entries() == std::vector<std::string>{"bad.npy", "out.npy"});
 }
+
+// ---------------------------------------------------------------------------------------------
+// deconv: transposed convolution (PyTorch conv_transpose2d) from the command line.
+
+namespace {
+
+struct DeconvParams {
+  int stride_h = 1, stride_w = 1, padding_h = 0, padding_w = 0;
+  int output_padding_h = 0, output_padding_w = 0, dilation_h = 1, dilation_w = 1, groups = 1;
+};
+
+// conv_transpose2d straight from its definition (a scatter), NCHW in and out: input (n, cin, h, w),
+// weight (cin, cout_g, kh, kw), bias empty or cout = cout_g * groups values. Returns the output
+// and its shape.
+std::vector<float> naive_deconv(const std::vector<float>& x, int64_t n, int64_t cin, int64_t h,
+                                int64_t w, const std::vector<float>& k, int64_t cout_g, int64_t kh,
+                                int64_t kw, const std::vector<float>& bias, const DeconvParams& p,
+                                std::vector<int64_t>* shape) {
+  const int64_t cout = cout_g * p.groups, cin_g = cin / p.groups;
+  const int64_t oh =
+      (h - 1) * p.stride_h - 2 * p.padding_h + p.dilation_h * (kh - 1) + p.output_padding_h + 1;
+  const int64_t ow =
+      (w - 1) * p.stride_w - 2 * p.padding_w + p.dilation_w * (kw - 1) + p.output_padding_w + 1;
+  *shape = {n, cout, oh, ow};
+  std::vector<double> y(static_cast<size_t>(n * cout * oh * ow), 0.0);
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t co = 0; co < cout; ++co)
+      for (int64_t i = 0; i < oh * ow; ++i)
+        y[static_cast<size_t>((b * cout + co) * oh * ow + i)] =
+            bias.empty() ? 0.0 : bias[static_cast<size_t>(co)];
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t ci = 0; ci < cin; ++ci) {
+      const int64_t g = ci / cin_g;
+      for (int64_t iy = 0; iy < h; ++iy)
+        for (int64_t ix = 0; ix < w; ++ix) {
+          const double v = x[static_cast<size_t>(((b * cin + ci) * h + iy) * w + ix)];
+          for (int64_t o = 0; o < cout_g; ++o)
+            for (int64_t ky = 0; ky < kh; ++ky)
+              for (int64_t kx = 0; kx < kw; ++kx) {
+                const int64_t oy = iy * p.stride_h - p.padding_h + ky * p.dilation_h;
+                const int64_t ox = ix * p.stride_w - p.padding_w + kx * p.dilation_w;
+                if (oy < 0 || oy >= oh || ox < 0 || ox >= ow) continue;
+                const int64_t co = g * cout_g + o;
+                y[static_cast<size_t>(((b * cout + co) * oh + oy) * ow + ox)] +=
+                    v * k[static_cast<size_t>(((ci * cout_g + o) * kh + ky) * kw + kx)];
+              }
+        }
+    }
+  return std::vector<float>(y.begin(), y.end());
+}
+
+std::vector<float> ramp(size_t count, float start, float step) {
+  std::vector<float> v(count);
+  for (size_t i = 0; i < count; ++i)
+    v[i] = start + step * static_cast<float>(i % 13) - 0.25f * static_cast<float>(i / 13);
+  return v;
+}
+
+// The seed example: input [[2, 0], [4, 1]], kernel [[4, 2, 1], [1, 0, 3], [0, 5, 2]], stride 2.
+const std::vector<float> kSeedInput = {2, 0, 4, 1};
+const std::vector<float> kSeedKernel = {4, 2, 1, 1, 0, 3, 0, 5, 2};
+const std::vector<float> kSeedOutput = {8,  4,  2,  0, 0,  //
+                                        2,  0,  6,  0, 0,  //
+                                        16, 18, 12, 2, 1,  //
+                                        4,  0,  13, 0, 3,  //
+                                        0,  20, 8,  5, 2};
+
+}  // namespace
+
+TEST_CASE("program: deconv of the seed example, stride 2", "[program]") {
+  TempDir dir;
+  write_bytes(dir.path("in.npy"), float_npy({1, 1, 2, 2}, kSeedInput));
+  write_bytes(dir.path("w.npy"), float_npy({1, 1, 3, 3}, kSeedKernel));
+  run_ok({"deconv", dir.path("in.npy"), dir.path("out.npy"), "--weight", dir.path("w.npy"),
+          "--stride", "2"},
+         dir);
+  const HostTensor out = read_npy(dir.path("out.npy"), Layout::kNCHW);
+  CHECK(out.dtype == DType::kFloat32);
+  CHECK(shape_of(out) == std::vector<int64_t>{1, 1, 5, 5});
+  CHECK(float_values(out) == kSeedOutput);
+  // The naive definition agrees (it is what the other deconv tests compare with).
+  std::vector<int64_t> shape;
+  DeconvParams p;
+  p.stride_h = p.stride_w = 2;
+  CHECK(naive_deconv(kSeedInput, 1, 1, 2, 2, kSeedKernel, 1, 3, 3, {}, p, &shape) == kSeedOutput);
+  // Stride 1 (the default): (2 - 1) + 3 = 4.
+  run_ok({"deconv", dir.path("in.npy"), dir.path("s1.npy"), "--weight", dir.path("w.npy")}, dir);
+  const HostTensor s1 = read_npy(dir.path("s1.npy"), Layout::kNCHW);
+  CHECK(shape_of(s1) == std::vector<int64_t>{1, 1, 4, 4});
+  check_close(float_values(s1), naive_deconv(kSeedInput, 1, 1, 2, 2, kSeedKernel, 1, 3, 3, {},
+                                             DeconvParams{}, &shape));
+}
+
+TEST_CASE("program: deconv --bias adds one value per output channel", "[program]") {
+  TempDir dir;
+  write_bytes(dir.path("in.npy"), float_npy({1, 1, 2, 2}, kSeedInput));
+  write_bytes(dir.path("w.npy"), float_npy({1, 1, 3, 3}, kSeedKernel));
+  write_bytes(dir.path("b.npy"), float_npy({1}, {10}));
+  run_ok({"deconv", dir.path("in.npy"), dir.path("out.npy"), "--weight", dir.path("w.npy"),
+          "--bias", dir.path("b.npy"), "--stride", "2"},
+         dir);
+  std::vector<float> expected = kSeedOutput;
+  for (float& v : expected) v += 10;
+  CHECK(float_values(read_npy(dir.path("out.npy"), Layout::kNCHW)) == expected);
+
+  // Two input and three output channels, batch 2, a bias per output channel.
+  const std::vector<float> x = ramp(2 * 2 * 3 * 2, -1.0f, 0.5f);
+  const std::vector<float> w = ramp(2 * 3 * 2 * 3, 0.5f, -0.25f);
+  const std::vector<float> b = {1, -2, 0.5f};
+  write_bytes(dir.path("x.npy"), float_npy({2, 2, 3, 2}, x));
+  write_bytes(dir.path("w3.npy"), float_npy({2, 3, 2, 3}, w));
+  write_bytes(dir.path("b3.npy"), float_npy({3}, b));
+  run_ok({"deconv", dir.path("x.npy"), dir.path("y.npy"), "--weight", dir.path("w3.npy"), "--bias",
+          dir.path("b3.npy"), "--stride", "2", "--padding", "1"},
+         dir);
+  DeconvParams p;
+  p.stride_h = p.stride_w = 2;
+  p.padding_h = p.padding_w = 1;
+  std::vector<int64_t> shape;
+  const std::vector<float> want = naive_deconv(x, 2, 2, 3, 2, w, 3, 2, 3, b, p, &shape);
+  const HostTensor y = read_npy(dir.path("y.npy"), Layout::kNCHW);
+  CHECK(shape_of(y) == shape);
+  check_close(float_values(y), want);
+}
+
+TEST_CASE("program: deconv options as H,W pairs", "[program]") {
+  TempDir dir;
+  const std::vector<float> x = ramp(1 * 2 * 3 * 4, 0.25f, 0.5f);
+  const std::vector<float> w = ramp(2 * 1 * 3 * 2, -0.5f, 0.25f);
+  write_bytes(dir.path("x.npy"), float_npy({1, 2, 3, 4}, x));
+  write_bytes(dir.path("w.npy"), float_npy({2, 1, 3, 2}, w));
+  // Stride 2,1; padding 1,0; output padding 1,0 (below stride 2); dilation 1,2.
+  run_ok({"deconv", dir.path("x.npy"), dir.path("y.npy"), "--weight", dir.path("w.npy"), "--stride",
+          "2,1", "--padding", "1,0", "--output-padding", "1,0", "--dilation", "1,2"},
+         dir);
+  DeconvParams p;
+  p.stride_h = 2;
+  p.padding_h = 1;
+  p.output_padding_h = 1;
+  p.dilation_w = 2;
+  std::vector<int64_t> shape;
+  const std::vector<float> want = naive_deconv(x, 1, 2, 3, 4, w, 1, 3, 2, {}, p, &shape);
+  // H: (3 - 1) * 2 - 2 + 2 + 1 + 1 = 6; W: (4 - 1) - 0 + 2 * 1 + 0 + 1 = 6.
+  CHECK(shape == std::vector<int64_t>{1, 1, 6, 6});
+  const HostTensor y = read_npy(dir.path("y.npy"), Layout::kNCHW);
+  CHECK(shape_of(y) == shape);
+  check_close(float_values(y), want);
+  // "2,2" is the same as "2".
+  run_ok({"deconv", dir.path("x.npy"), dir.path("a.npy"), "--weight", dir.path("w.npy"), "--stride",
+          "2,2"},
+         dir);
+  run_ok({"deconv", dir.path("x.npy"), dir.path("b.npy"), "--weight", dir.path("w.npy"), "--stride",
+          "2"},
+         dir);
+  CHECK(read_bytes(dir.path("a.npy")) == read_bytes(dir.path("b.npy")));
+}
+
+TEST_CASE("program: deconv --layout nhwc reads and writes N,H,W,C arrays", "[program]") {
+  TempDir dir;
+  // Logical input (1, 2, 2, 3) NCHW, stored as (1, 2, 3, 2) N,H,W,C.
+  const int64_t c = 2, h = 2, w = 3, cout = 3;
+  const std::vector<float> x = ramp(static_cast<size_t>(c * h * w), -0.75f, 0.5f);
+  std::vector<float> x_nhwc(x.size());
+  for (int64_t ch = 0; ch < c; ++ch)
+    for (int64_t y = 0; y < h; ++y)
+      for (int64_t xx = 0; xx < w; ++xx) x_nhwc[(y * w + xx) * c + ch] = x[(ch * h + y) * w + xx];
+  const std::vector<float> k = ramp(static_cast<size_t>(c * cout * 2 * 2), 0.5f, -0.125f);
+  const std::vector<float> b = {0.5f, -1, 2};
+  write_bytes(dir.path("x.npy"), float_npy({1, h, w, c}, x_nhwc));
+  write_bytes(dir.path("w.npy"), float_npy({c, cout, 2, 2}, k));  // weights are never NHWC
+  write_bytes(dir.path("b.npy"), float_npy({cout}, b));
+  run_ok({"deconv", dir.path("x.npy"), dir.path("y.npy"), "--weight", dir.path("w.npy"), "--bias",
+          dir.path("b.npy"), "--stride", "2", "--layout", "nhwc"},
+         dir);
+  DeconvParams p;
+  p.stride_h = p.stride_w = 2;
+  std::vector<int64_t> shape;
+  const std::vector<float> want = naive_deconv(x, 1, c, h, w, k, cout, 2, 2, b, p, &shape);
+  CHECK(shape == std::vector<int64_t>{1, 3, 4, 6});
+  CHECK(read_bytes(dir.path("y.npy")).find("'shape': (1, 4, 6, 3)") != std::string::npos);
+  const HostTensor out = read_npy(dir.path("y.npy"), Layout::kNHWC);
+  CHECK(shape_of(out) == shape);
+  const std::vector<float> got = float_values(out);
+  for (int64_t ch = 0; ch < 3; ++ch)
+    for (int64_t y = 0; y < 4; ++y)
+      for (int64_t xx = 0; xx < 6; ++xx) {
+        INFO("c=" << ch << " y=" << y << " x=" << xx);
+        CHECK(got[out.index(0, ch, y, xx)] == Approx(want[(ch * 4 + y) * 6 + xx]).margin(1e-4));
+      }
+}
+
+TEST_CASE("program: deconv --groups 2", "[program]") {
+  TempDir dir;
+  // Four input channels in two groups of two; each group makes one output channel from a
+  // (4, 1, 3, 3) weight: two output channels.
+  const std::vector<float> x = ramp(4 * 3 * 3, -1.0f, 0.25f);
+  const std::vector<float> k = ramp(4 * 1 * 3 * 3, 1.0f, -0.125f);
+  write_bytes(dir.path("x.npy"), float_npy({1, 4, 3, 3}, x));
+  write_bytes(dir.path("w.npy"), float_npy({4, 1, 3, 3}, k));
+  run_ok({"deconv", dir.path("x.npy"), dir.path("y.npy"), "--weight", dir.path("w.npy"), "--groups",
+          "2", "--stride", "2", "--padding", "1", "--output-padding", "1"},
+         dir);
+  DeconvParams p;
+  p.stride_h = p.stride_w = 2;
+  p.padding_h = p.padding_w = 1;
+  p.output_padding_h = p.output_padding_w = 1;
+  p.groups = 2;
+  std::vector<int64_t> shape;
+  const std::vector<float> want = naive_deconv(x, 1, 4, 3, 3, k, 1, 3, 3, {}, p, &shape);
+  CHECK(shape == std::vector<int64_t>{1, 2, 6, 6});
+  const HostTensor y = read_npy(dir.path("y.npy"), Layout::kNCHW);
+  CHECK(shape_of(y) == shape);
+  check_close(float_values(y), want);
+  // Without --groups the same (4, 1, 3, 3) weight makes one output channel from all four inputs.
+  run_ok({"deconv", dir.path("x.npy"), dir.path("z.npy"), "--weight", dir.path("w.npy"), "--stride",
+          "2", "--padding", "1", "--output-padding", "1"},
+         dir);
+  CHECK(shape_of(read_npy(dir.path("z.npy"), Layout::kNCHW)) == std::vector<int64_t>{1, 1, 6, 6});
+}
+
+namespace {
+
+// A deconv run that must fail: exit code, exactly one "upsample: error:" line containing `key`,
+// and no OUT (nor any other new file). Arguments "X:name" become paths in the scratch directory,
+// "OUT" the output path.
+struct BadDeconv {
+  std::vector<std::string> args;
+  int exit_code;
+  const char* key;
+};
+
+void check_bad_deconv(const BadDeconv& bad) {
+  TempDir dir;
+  write_bytes(dir.path("in.npy"), float_npy({1, 1, 2, 2}, kSeedInput));
+  write_bytes(dir.path("in3.npy"), float_npy({1, 3, 2, 2}, std::vector<float>(12, 1.0f)));
+  write_bytes(dir.path("u8.npy"), uint8_npy({1, 1, 2, 2}, {2, 0, 4, 1}));
+  write_bytes(dir.path("w.npy"), float_npy({1, 1, 3, 3}, kSeedKernel));
+  write_bytes(dir.path("w.txt"), "4 2 1 1 0 3 0 5 2\n");
+  write_bytes(dir.path("w_u8.npy"), uint8_npy({1, 1, 3, 3}, {4, 2, 1, 1, 0, 3, 0, 5, 2}));
+  write_bytes(dir.path("w_c2.npy"), float_npy({2, 1, 3, 3}, std::vector<float>(18, 1.0f)));
+  write_bytes(dir.path("w3.npy"), float_npy({3, 1, 3, 3}, std::vector<float>(27, 1.0f)));
+  write_bytes(dir.path("b2.npy"), float_npy({2}, {1, 2}));
+  write_bytes(dir.path("b2d.npy"), float_npy({1, 1}, {1}));
+  std::vector<std::string> args;
+  for (const std::string& arg : bad.args) {
+    if (arg == "OUT") {
+      args.push_back(dir.path("out.npy"));
+    } else if (arg.rfind("X:", 0) == 0) {
+      args.push_back(dir.path(arg.substr(2)));
+    } else {
+      args.push_back(arg);
+    }
+  }
+  const std::vector<std::string> before = dir.entries();
+  const RunResult result = run_cli(args, dir);
+  INFO("stderr: " << result.err);
+  CHECK(result.exit_code == bad.exit_code);
+  REQUIRE(result.err.size() > 18);
+  CHECK(result.err.rfind("upsample: error: ", 0) == 0);
+  CHECK(result.err.find('\n') == result.err.size() - 1);  // exactly one line
+  CHECK(result.err.find(bad.key) != std::string::npos);
+  CHECK_FALSE(file_exists(dir.path("out.npy")));
+  CHECK(dir.entries() == before);  // no OUT, no temporary file
+}
+
+}  // namespace
+
+TEST_CASE("program: deconv bad invocations exit 2, bad inputs exit 1; no output", "[program]") {
+  auto deconv = [](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"deconv", "X:in.npy", "OUT"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+  const BadDeconv cases[] = {
+      // Usage errors: exit 2.
+      {deconv({}), 2, "--weight"},
+      {deconv({"--stride", "2"}), 2, "--weight"},
+      {deconv({"--weight", "X:w.txt"}), 2, "--weight"},
+      {deconv({"--weight", "X:w.npy", "--padding=-1"}), 2, "--padding"},
+      {deconv({"--weight", "X:w.npy", "--padding", "1,-1"}), 2, "--padding"},
+      {deconv({"--weight", "X:w.npy", "--groups", "0"}), 2, "--groups"},
+      {deconv({"--weight", "X:w.npy", "--groups", "2,2"}), 2, "--groups"},
+      {deconv({"--weight", "X:w.npy", "--stride", "0"}), 2, "--stride"},
+      {deconv({"--weight", "X:w.npy", "--stride", "2,x"}), 2, "--stride"},
+      {deconv({"--weight", "X:w.npy", "--dilation", "1.5"}), 2, "integer"},
+      {deconv({"--weight", "X:w.npy", "--layout", "hwc"}), 2, "layout"},
+      {{"deconv", "X:in.npy", "out.jpg", "--weight", "X:w.npy"}, 2, "format"},
+      // Bad inputs: exit 1.
+      {deconv({"--weight", "X:w_u8.npy"}), 1, "float32"},
+      {deconv({"--weight", "X:missing.npy"}), 1, "cannot open"},
+      {deconv({"--weight", "X:w_c2.npy"}), 1, "weight"},
+      {deconv({"--weight", "X:w.npy", "--bias", "X:b2.npy"}), 1, "bias"},
+      {deconv({"--weight", "X:w.npy", "--bias", "X:b2d.npy"}), 1, "1-D"},
+      {deconv({"--weight", "X:w.npy", "--stride", "2", "--output-padding", "2"}), 1,
+       "output padding"},
+      {deconv({"--weight", "X:w.npy", "--output-padding", "1"}), 1, "output padding"},
+      {{"deconv", "X:in3.npy", "OUT", "--weight", "X:w3.npy", "--groups", "2"}, 1, "groups"},
+      {{"deconv", "X:u8.npy", "OUT", "--weight", "X:w.npy"}, 1, "float32"},
+      {{"deconv", "X:missing.npy", "OUT", "--weight", "X:w.npy"}, 1, "cannot open"},
+      // Padding that crops the whole output: (2 - 1) + 3 - 2 * 3 < 1.
+      {deconv({"--weight", "X:w.npy", "--padding", "3"}), 1, "padding"},
+  };
+  for (const BadDeconv& bad : cases) {
+    std::string joined;
+    for (const std::string& arg : bad.args) joined += arg + " ";
+    INFO("upsample " << joined);
+    check_bad_deconv(bad);
+  }
+}
+
+TEST_CASE("program: --help lists deconv and its options", "[program]") {
+  TempDir dir;
+  const RunResult top = run_cli({"--help"}, dir);
+  CHECK(top.exit_code == 0);
+  CHECK(top.out.find("deconv") != std::string::npos);
+  const RunResult help = run_cli({"deconv", "--help"}, dir);
+  CHECK(help.exit_code == 0);
+  for (const char* word : {"--weight", "--bias", "--stride", "--padding", "--output-padding",
+                           "--dilation", "--groups", "--layout", "IN", "OUT"}) {
+    INFO(word);
+    CHECK(help.out.find(word) != std::string::npos);
+  }
+}
