@@ -110,32 +110,38 @@ void schedule_conv_weight_grad(ConvWeightGradFuncs& f, const Halide::Target& tar
                                          kConvChannelTile);
   for (int d = 1; d < 4; d++) f.grad_weights_param.dim(d).set_min(0);
 
-  // The reduction is blocked by rows of a: for each row, every (tap, channel tile) task adds that
-  // row's contribution, kept in registers over the row, to the sums. The rows of b a row reads
-  // stay in cache for all the tasks, where a whole-image reduction per task would stream b from
-  // memory once per task.
-  Var io("io"), ii("ii"), oo("oo"), oi("oi"), task("task"), row("row"), image("image");
-  Halide::Func row_sums = f.sum.update().rfactor({{f.r.y, row}, {f.r.z, image}});
+  // The reduction is blocked by a few rows of a at a time: for each block, every (tap, input
+  // channel tile) task runs over all output channel tiles, each tile's sums kept in registers over
+  // the block, and adds them to the totals. The rows of b a block reads stay in cache for all the
+  // tasks, where a whole-image reduction per task would stream b from memory once per task; tasks
+  // hold whole channel loops so that they stay large for narrow images.
+  Var io("io"), ii("ii"), oo("oo"), oi("oi"), task("task"), block("block"), image("image");
+  Halide::RVar block_rows("block_rows"), row_in_block("row_in_block");
+  f.sum.update().split(f.r.y, block_rows, row_in_block, 4, TailStrategy::GuardWithIf);
+  Halide::Func block_sums = f.sum.update().rfactor({{block_rows, block}, {f.r.z, image}});
   f.grad_weights.vectorize(f.i, lanes);
   f.sum.compute_root().vectorize(f.i, lanes);
   f.sum.update()
       .split(f.i, io, ii, lanes * channel_vectors)
       .split(f.o, oo, oi, outputs, TailStrategy::GuardWithIf)
-      .reorder(ii, oi, io, oo, f.tx, f.ty, f.r.y, f.r.z)
+      .reorder(ii, oi, oo, io, f.tx, f.ty, block_rows, f.r.z)
       .vectorize(ii, lanes)
       .unroll(ii)
       .unroll(oi)
-      .fuse(io, oo, task)
-      .fuse(task, f.tx, task)
+      .fuse(io, f.tx, task)
       .fuse(task, f.ty, task)
       .parallel(task);
-  row_sums.compute_at(f.sum, task)
+  block_sums.compute_at(f.sum, oo)
       .bound_extent(f.i, lanes * channel_vectors)
       .bound_extent(f.o, outputs)
       .vectorize(f.i, lanes)
       .unroll(f.i)
       .unroll(f.o);
-  row_sums.update().reorder(f.i, f.o, f.r.x).vectorize(f.i, lanes).unroll(f.i).unroll(f.o);
+  block_sums.update()
+      .reorder(f.i, f.o, f.r.x, row_in_block)
+      .vectorize(f.i, lanes)
+      .unroll(f.i)
+      .unroll(f.o);
 
   // b, zero-bordered and channel innermost, once for the whole batch.
   const std::vector<Var> args = f.padded.args();  // (c, x, y, n)
