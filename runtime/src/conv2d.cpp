@@ -88,24 +88,10 @@ Status conv2d_backward(const TensorView& input, const TensorView& weight,
                        const Conv2dOptions& options) {
   const char* op = "conv2d_backward";
   if (Status s = check_conv(op, input, weight, nullptr, grad_output, options); !s.ok()) return s;
-  const std::initializer_list<const TensorView*> inputs = {&input, &weight, &grad_output};
-  if (grad_input != nullptr) {
-    if (Status s = internal::check_gradient(op, "grad_input", *grad_input, input, inputs); !s.ok())
-      return s;
-    if (grad_input->layout != input.layout) return invalid(op, "grad_input: layout mismatch");
-  }
-  if (grad_weight != nullptr) {
-    if (Status s = internal::check_gradient(op, "grad_weight", *grad_weight, weight, inputs);
-        !s.ok())
-      return s;
-  }
-  if (grad_bias != nullptr) {
-    TensorView bias_shape = *grad_bias;
-    bias_shape.shape[kN] = 1, bias_shape.shape[kC] = grad_output.shape[kC];
-    bias_shape.shape[kH] = 1, bias_shape.shape[kW] = 1;
-    if (Status s = internal::check_gradient(op, "grad_bias", *grad_bias, bias_shape, inputs);
-        !s.ok())
-      return s;
+  if (Status s = internal::check_gradients(op, input, weight, grad_output, grad_input, grad_weight,
+                                           grad_bias);
+      !s.ok()) {
+    return s;
   }
   if (grad_input != nullptr) {
     // The adjoint of a convolution is the transposed convolution with the same weights, cropped

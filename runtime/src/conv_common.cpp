@@ -237,6 +237,30 @@ Status check_gradient(const char* op, const char* name, const TensorView& grad,
   return Status::Ok();
 }
 
+Status check_gradients(const char* op, const TensorView& input, const TensorView& weight,
+                       const TensorView& grad_output, const TensorView* grad_input,
+                       const TensorView* grad_weight, const TensorView* grad_bias) {
+  const std::initializer_list<const TensorView*> inputs = {&input, &weight, &grad_output};
+  if (grad_input != nullptr) {
+    if (Status s = check_gradient(op, "grad_input", *grad_input, input, inputs); !s.ok()) return s;
+    if (grad_input->layout != input.layout) return invalid(op, "grad_input: layout mismatch");
+  }
+  if (grad_weight != nullptr) {
+    if (Status s = check_gradient(op, "grad_weight", *grad_weight, weight, inputs); !s.ok()) {
+      return s;
+    }
+  }
+  if (grad_bias != nullptr) {
+    TensorView bias_shape = *grad_bias;
+    bias_shape.shape[kN] = 1, bias_shape.shape[kC] = grad_output.shape[kC];
+    bias_shape.shape[kH] = 1, bias_shape.shape[kW] = 1;
+    if (Status s = check_gradient(op, "grad_bias", *grad_bias, bias_shape, inputs); !s.ok()) {
+      return s;
+    }
+  }
+  return Status::Ok();
+}
+
 Status check_conv_axis_options(const char* op, const char* axis, int stride, int padding,
                                int dilation) {
   const std::string along = std::string(" along ") + axis;

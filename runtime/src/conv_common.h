@@ -83,6 +83,11 @@ Status check_float32(const char* op, const char* name, const TensorView& view);
 // the operator's inputs.
 Status check_gradient(const char* op, const char* name, const TensorView& grad,
                       const TensorView& like, std::initializer_list<const TensorView*> inputs);
+// The gradient outputs of a backward pass (each may be nullptr): grad_input like the input (and in
+// its layout), grad_weight like the weight, grad_bias (1, C_out, 1, 1) for grad_output's C_out.
+Status check_gradients(const char* op, const TensorView& input, const TensorView& weight,
+                       const TensorView& grad_output, const TensorView* grad_input,
+                       const TensorView* grad_weight, const TensorView* grad_bias);
 Status check_conv_axis_options(const char* op, const char* axis, int stride, int padding,
                                int dilation);
 
