@@ -113,18 +113,22 @@ class MaxUnpool : public Halide::Generator<MaxUnpool<Index>> {
 
   void generate() {
     // The runtime has checked every index: inside the output and in its element's own plane.
+    // The scatter writes a flat plane buffer by the index's in-plane offset, so no element needs
+    // a division into (x, y); the output then reads that buffer row by row.
     Halide::RDom element(0, input.dim(0).extent(), 0, input.dim(1).extent(), "element");
-    const Expr index = Halide::cast<int64_t>(indices(element.x, element.y, c, n));
+    const Expr plane_size = output_width * output_height;  // fits int32: a Halide buffer's size
+    const Expr index = indices(element.x, element.y, c, n);
     const Expr plane_start =
-        flat_index(index_space, 0, 0, c, n, output_width, output_height, input.dim(2).extent());
-    const Expr in_plane = index - plane_start;
-    const Expr ox = Halide::cast<int>(in_plane % output_width);
-    const Expr oy = Halide::cast<int>(in_plane / output_width);
-    scattered(x, y, c, n) = Halide::cast(input.type(), 0);
-    // Later elements overwrite earlier ones at the same position: the update runs in order.
-    scattered(Halide::clamp(ox, 0, output_width - 1), Halide::clamp(oy, 0, output_height - 1), c,
-              n) = input(element.x, element.y, c, n);
-    output(x, y, c, n) = scattered(x, y, c, n);
+        (Halide::cast<int64_t>(n) * input.dim(2).extent() + c) * Halide::cast<int64_t>(plane_size);
+    // Tensor-space indices subtract their plane's start in 64 bits, then fit in 32.
+    const Expr in_plane = Halide::select(
+        index_space == int(IndexSpace::kTensor),
+        Halide::cast<int>(Halide::cast<int64_t>(index) - plane_start), Halide::cast<int>(index));
+    scattered(i, c, n) = Halide::cast(input.type(), 0);
+    // Later elements overwrite earlier ones at the same position: the update runs in order. The
+    // clamp (two scalar ops) keeps a direct caller that skipped the check inside the buffer.
+    scattered(Halide::clamp(in_plane, 0, plane_size - 1), c, n) = input(element.x, element.y, c, n);
+    output(x, y, c, n) = scattered(y * output_width + x, c, n);
     output.dim(0).set_extent(output_width);
     output.dim(1).set_extent(output_height);
 
@@ -135,13 +139,64 @@ class MaxUnpool : public Halide::Generator<MaxUnpool<Index>> {
     output_height.set_estimate(256);
     index_space.set_estimate(0);
     if (this->get_auto_schedule()) return;
-    schedules::MaxUnpoolFuncs funcs{output, scattered, input, indices, output, x, y, c, n};
+    schedules::MaxUnpoolFuncs funcs{output, scattered, input, indices, output, x, y, c, n, i};
     schedules::schedule_max_unpool(funcs, this->get_target(), layout);
   }
 
  private:
-  Halide::Var x{"x"}, y{"y"}, c{"c"}, n{"n"};
-  Func scattered{"scattered"};
+  Halide::Var x{"x"}, y{"y"}, c{"c"}, n{"n"}, i{"i"};
+  Func scattered{"scattered"};  // (i, c, n): one output plane, flat
+};
+
+// Which rows of max-unpooling indices hold an index outside its element's output plane:
+// bad_rows(y, n) is 1 where any (x, c) of row y of batch n does. The runtime runs it before the
+// scatter, so a bad index fails the call before any output is written, and then looks for the
+// offending element only in a flagged row.
+template <typename Index>
+class UnpoolIndexCheck : public Halide::Generator<UnpoolIndexCheck<Index>> {
+ public:
+  Halide::GeneratorParam<schedules::Layout> layout{"layout", schedules::Layout::kPlanar,
+                                                   schedules::kLayoutNames};
+
+  Halide::GeneratorInput<Halide::Buffer<Index, 4>> indices{"indices"};
+  Halide::GeneratorInput<int> output_width{"output_width"};
+  Halide::GeneratorInput<int> output_height{"output_height"};
+  Halide::GeneratorInput<int> index_space{"index_space"};
+  Halide::GeneratorOutput<Halide::Buffer<uint8_t, 2>> bad_rows{"bad_rows"};
+
+  void generate() {
+    // Reduce along the layout's contiguous axis first.
+    const Expr width = indices.dim(0).extent(), channels = indices.dim(2).extent();
+    const bool planar = layout == schedules::Layout::kPlanar;
+    Halide::RDom element = planar ? Halide::RDom(0, width, 0, channels, "element")
+                                  : Halide::RDom(0, channels, 0, width, "element");
+    const Expr ex = planar ? element.x : element.y;
+    const Expr ec = planar ? element.y : element.x;
+    const Expr plane_size = Halide::cast<int64_t>(output_width) * output_height;
+    const Expr plane_start = Halide::select(index_space == int(IndexSpace::kTensor),
+                                            (Halide::cast<int64_t>(n) * channels + ec) * plane_size,
+                                            Halide::cast<int64_t>(0));
+    // One unsigned compare tests both ends of [start, start + plane_size).
+    const Expr offset =
+        Halide::cast<uint64_t>(Halide::cast<int64_t>(indices(ex, y, ec, n)) - plane_start);
+    const Expr bad = Halide::cast<uint8_t>(offset >= Halide::cast<uint64_t>(plane_size));
+    any_bad(y, n) = Halide::cast<uint8_t>(0);
+    any_bad(y, n) = Halide::max(any_bad(y, n), bad);
+    bad_rows(y, n) = any_bad(y, n);
+
+    indices.set_estimates({{0, 128}, {0, 128}, {0, 64}, {0, 1}});
+    bad_rows.set_estimates({{0, 128}, {0, 1}});
+    output_width.set_estimate(256);
+    output_height.set_estimate(256);
+    index_space.set_estimate(0);
+    if (this->get_auto_schedule()) return;
+    schedules::UnpoolIndexCheckFuncs funcs{bad_rows, any_bad, indices, element.x, y, n};
+    schedules::schedule_unpool_index_check(funcs, this->get_target(), layout);
+  }
+
+ private:
+  Halide::Var y{"y"}, n{"n"};
+  Func any_bad{"any_bad"};
 };
 
 }  // namespace
@@ -155,3 +210,7 @@ HALIDE_REGISTER_GENERATOR(MaxPoolInt32, max_pool_i32)
 HALIDE_REGISTER_GENERATOR(MaxPoolInt64, max_pool_i64)
 HALIDE_REGISTER_GENERATOR(MaxUnpoolInt32, max_unpool_i32)
 HALIDE_REGISTER_GENERATOR(MaxUnpoolInt64, max_unpool_i64)
+using UnpoolIndexCheckInt32 = upsample::generators::UnpoolIndexCheck<int32_t>;
+using UnpoolIndexCheckInt64 = upsample::generators::UnpoolIndexCheck<int64_t>;
+HALIDE_REGISTER_GENERATOR(UnpoolIndexCheckInt32, unpool_index_check_i32)
+HALIDE_REGISTER_GENERATOR(UnpoolIndexCheckInt64, unpool_index_check_i64)

@@ -42,7 +42,22 @@ class Shuffle : public Halide::Generator<Shuffle> {
       const Expr i = y % fy, j = x % fx;
       const Expr depth = Halide::select(order == int(Order::kDCR), (i * fx + j) * channels + c,
                                         c * block + i * fx + j);
-      output(x, y, c, n) = input(inside(x / fx, 0), inside(y / fy, 1), inside(depth, 2), n);
+      Expr value = input(inside(x / fx, 0), inside(y / fy, 1), inside(depth, 2), n);
+      if (fixed_factor_x > 0) {
+        // With fx known, each column phase j reads one channel's row densely, and a constant
+        // lane mask picks the phases: no per-lane channel index, so no gather.
+        auto phase_depth = [&](int phase) {
+          return Halide::select(order == int(Order::kDCR), (i * fx + phase) * channels + c,
+                                c * block + i * fx + phase);
+        };
+        value = input(inside(x / fx, 0), inside(y / fy, 1), inside(phase_depth(0), 2), n);
+        for (int phase = 1; phase < fixed_factor_x; phase++) {
+          value = Halide::select(
+              j == phase,
+              input(inside(x / fx, 0), inside(y / fy, 1), inside(phase_depth(phase), 2), n), value);
+        }
+      }
+      output(x, y, c, n) = value;
     } else {
       // output[x, y, depth(c, i, j)] = input[x * fx + j, y * fy + i, c]
       const Expr crd_offset = c % block, dcr_offset = c / in_c;

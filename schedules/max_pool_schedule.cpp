@@ -26,9 +26,20 @@ void schedule_max_unpool(MaxUnpoolFuncs& f, const Halide::Target& target, Layout
   f.output.reorder(f.x, f.y, f.c, f.n).fuse(f.c, f.n, plane).parallel(plane);
   f.output.specialize(f.output_param.dim(0).extent() >= lanes).vectorize(f.x, lanes);
   f.scattered.compute_at(f.output, plane);
-  f.scattered.specialize(f.output_param.dim(0).extent() >= lanes).vectorize(f.x, lanes);
+  f.scattered.vectorize(f.i, lanes, Halide::TailStrategy::GuardWithIf);
   // The scatter runs in input order, serially within a plane: later elements win.
   f.scattered.update(0).unscheduled();
+}
+
+void schedule_unpool_index_check(UnpoolIndexCheckFuncs& f, const Halide::Target& target,
+                                 Layout layout) {
+  // Bandwidth-bound: wide vector compares folded into one flag, rows in parallel tasks.
+  const int lanes = target.natural_vector_size(Halide::UInt(64));
+  constrain_strides({f.indices}, layout);
+  Halide::Var task("task");
+  f.bad_rows.split(f.y, task, f.y, 16, Halide::TailStrategy::GuardWithIf).parallel(task);
+  f.any_bad.compute_at(f.bad_rows, f.y);
+  f.any_bad.update().atomic().vectorize(f.contiguous, lanes);
 }
 
 }  // namespace upsample::schedules

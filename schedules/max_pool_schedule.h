@@ -16,12 +16,22 @@ struct MaxPoolFuncs {
 
 struct MaxUnpoolFuncs {
   Halide::Func output;
-  Halide::Func scattered;  // one plane: zeros, then the scatter
+  Halide::Func scattered;  // (i, c, n): one flat plane, zeros, then the scatter
   Halide::OutputImageParam input, indices, output_param;
-  Halide::Var x, y, c, n;
+  Halide::Var x, y, c, n, i;
+};
+
+struct UnpoolIndexCheckFuncs {
+  Halide::Func bad_rows;  // (y, n)
+  Halide::Func any_bad;   // its reduction over the row's elements
+  Halide::OutputImageParam indices;
+  Halide::RVar contiguous;  // the reduction's inner, contiguous axis
+  Halide::Var y, n;
 };
 
 void schedule_max_pool(MaxPoolFuncs& funcs, const Halide::Target& target, Layout layout);
 void schedule_max_unpool(MaxUnpoolFuncs& funcs, const Halide::Target& target, Layout layout);
+void schedule_unpool_index_check(UnpoolIndexCheckFuncs& funcs, const Halide::Target& target,
+                                 Layout layout);
 
 }  // namespace upsample::schedules

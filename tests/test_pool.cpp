@@ -1479,6 +1479,31 @@ TEST_CASE("unpool validation: an index out of range names its position", "[pool]
     }
 }
 
+TEST_CASE("unpool validation: a bad index is found in every vector lane and in the row's tail",
+          "[pool][validation]") {
+  // Rows of 37 indices span several vectors of the index check plus a tail; a bad index at each
+  // of these columns must be found and named, and nothing written.
+  const Shape in{1, 2, 3, 37}, out{1, 2, 6, 74};
+  const std::vector<int64_t> good = fixture_indices(in, out.w);
+  for (DType index_dtype : kIndexDTypes)
+    for (Mem mem : {Mem::kNCHW, Mem::kNHWCCrop})
+      for (int64_t bad_w : {0, 3, 7, 8, 15, 16, 31, 32, 36}) {
+        INFO(dtype_str(index_dtype) << " " << mem_str(mem) << " bad column " << bad_w);
+        UnpoolFixture u(DType::kFloat32, index_dtype, mem, in, in, out);
+        std::vector<int64_t> idx = good;
+        const int64_t bad_c = 1, bad_h = 2;
+        idx[static_cast<size_t>((bad_c * in.h + bad_h) * in.w + bad_w)] = out.h * out.w;
+        u.indices.fill_ints(idx);
+        const std::vector<unsigned char> before = u.out.snapshot();
+        const Status st = upsample::max_unpool2d(u.in.view, u.indices.view, u.out.view, {});
+        INFO(st.message());
+        CHECK(st.code() == StatusCode::kOutOfRange);
+        CHECK(names_position(st.message(), in, 0, bad_c, bad_h, bad_w));
+        const bool output_unchanged = u.out.snapshot() == before;
+        CHECK(output_unchanged);
+      }
+}
+
 TEST_CASE("unpool validation: kPlane indices read as kTensor and the other way round",
           "[pool][validation]") {
   // Plane indices of a later plane are too small for kTensor; tensor indices of any plane but

@@ -29,7 +29,7 @@ HalideBuffer::HalideBuffer(const TensorView& view, halide_type_t type) : dims_{}
   buffer_.dim = dims_;
 }
 
-HalideBuffer::HalideBuffer(float* data, std::initializer_list<int32_t> extents)
+HalideBuffer::HalideBuffer(void* data, halide_type_t type, std::initializer_list<int32_t> extents)
     : dims_{}, buffer_{} {
   int32_t stride = 1;
   int d = 0;
@@ -41,7 +41,7 @@ HalideBuffer::HalideBuffer(float* data, std::initializer_list<int32_t> extents)
     d++;
   }
   buffer_.host = reinterpret_cast<uint8_t*>(data);
-  buffer_.type = halide_type_t(halide_type_float, 32);
+  buffer_.type = type;
   buffer_.dimensions = d;
   buffer_.dim = dims_;
 }

@@ -17,8 +17,10 @@ namespace upsample::internal {
 class HalideBuffer {
  public:
   HalideBuffer(const TensorView& view, halide_type_t type);
-  // A dense float32 array of up to 4 dimensions, the first innermost (packed weights, scratch).
-  HalideBuffer(float* data, std::initializer_list<int32_t> extents);
+  // A dense array of up to 4 dimensions, the first innermost (packed weights, scratch).
+  HalideBuffer(void* data, halide_type_t type, std::initializer_list<int32_t> extents);
+  HalideBuffer(float* data, std::initializer_list<int32_t> extents)
+      : HalideBuffer(data, halide_type_t(halide_type_float, 32), extents) {}
   HalideBuffer(const HalideBuffer&) = delete;
   HalideBuffer& operator=(const HalideBuffer&) = delete;
   halide_buffer_t* get() { return &buffer_; }

@@ -1,6 +1,7 @@
 #include "upsample/pool.h"
 
 #include <string>
+#include <vector>
 
 #include "halide_bridge.h"
 #include "kernels.h"
@@ -57,28 +58,59 @@ int64_t index_at(const TensorView& indices, int64_t n, int64_t c, int64_t h, int
   return static_cast<const int32_t*>(indices.data)[offset];
 }
 
-// Every index must name a position of its own element's output plane.
-Status check_index_values(const char* op, const TensorView& indices, const TensorView& output,
-                          IndexSpace space) {
+// The first index outside its element's output plane in row h of batch n, as an error naming it.
+Status bad_index_in_row(const char* op, const TensorView& indices, const TensorView& output,
+                        IndexSpace space, int64_t n, int64_t h) {
   const int64_t plane_size = output.shape[kH] * output.shape[kW];
-  for (int64_t n = 0; n < indices.shape[kN]; n++) {
-    for (int64_t c = 0; c < indices.shape[kC]; c++) {
-      const int64_t start =
-          space == IndexSpace::kTensor ? (n * output.shape[kC] + c) * plane_size : 0;
-      for (int64_t h = 0; h < indices.shape[kH]; h++) {
-        for (int64_t w = 0; w < indices.shape[kW]; w++) {
-          const int64_t index = index_at(indices, n, c, h, w);
-          if (index < start || index >= start + plane_size) {
-            return Status(
-                StatusCode::kOutOfRange,
-                std::string(op) + ": index " + std::to_string(index) + " at (n=" +
-                    std::to_string(n) + ", c=" + std::to_string(c) + ", h=" + std::to_string(h) +
-                    ", w=" + std::to_string(w) + ") is outside its output plane [" +
-                    std::to_string(start) + ", " + std::to_string(start + plane_size) + ") of " +
-                    std::to_string(output.shape[kH]) + "x" + std::to_string(output.shape[kW]));
-          }
-        }
+  for (int64_t c = 0; c < indices.shape[kC]; c++) {
+    const int64_t start =
+        space == IndexSpace::kTensor ? (n * output.shape[kC] + c) * plane_size : 0;
+    for (int64_t w = 0; w < indices.shape[kW]; w++) {
+      const int64_t index = index_at(indices, n, c, h, w);
+      if (index < start || index >= start + plane_size) {
+        return Status(
+            StatusCode::kOutOfRange,
+            std::string(op) + ": index " + std::to_string(index) + " at (n=" + std::to_string(n) +
+                ", c=" + std::to_string(c) + ", h=" + std::to_string(h) +
+                ", w=" + std::to_string(w) + ") is outside its output plane [" +
+                std::to_string(start) + ", " + std::to_string(start + plane_size) + ") of " +
+                std::to_string(output.shape[kH]) + "x" + std::to_string(output.shape[kW]));
       }
+    }
+  }
+  return Status(StatusCode::kInternal, std::string(op) + ": the index check flagged row " +
+                                           std::to_string(h) + " of batch " + std::to_string(n) +
+                                           " but no index in it is out of range");
+}
+
+// Every index must name a position of its own element's output plane. A vectorized kernel flags
+// the rows that hold a bad index (it reads every index before the scatter runs); only a flagged
+// row is scanned element by element, to name the offender.
+Status check_index_values(const char* op, const TensorView& indices, const TensorView& output,
+                          IndexSpace space, internal::KernelLayout layout) {
+  const internal::UnpoolIndexCheckKernel kernel =
+      internal::find_unpool_index_check_kernel(indices.dtype == DType::kInt64, layout);
+  if (kernel == nullptr) {
+    return Status(StatusCode::kUnsupported, std::string(op) + ": this build has no index check");
+  }
+  const int64_t rows = indices.shape[kN] * indices.shape[kH];
+  std::vector<uint8_t> bad_rows(static_cast<size_t>(rows));
+  internal::HalideBuffer idx(indices, internal::value_type(indices.dtype));
+  internal::HalideBuffer flags(bad_rows.data(), halide_type_t(halide_type_uint, 8),
+                               {int32_t(indices.shape[kH]), int32_t(indices.shape[kN])});
+  if (Status s = internal::call_kernel(op,
+                                       [&] {
+                                         return kernel(idx.get(), int32_t(output.shape[kW]),
+                                                       int32_t(output.shape[kH]), int(space),
+                                                       flags.get());
+                                       });
+      !s.ok()) {
+    return s;
+  }
+  for (int64_t row = 0; row < rows; row++) {
+    if (bad_rows[size_t(row)] != 0) {
+      return bad_index_in_row(op, indices, output, space, row / indices.shape[kH],
+                              row % indices.shape[kH]);
     }
   }
   return Status::Ok();
@@ -212,10 +244,12 @@ Status max_unpool2d(const TensorView& input, const TensorView& indices, const Te
   if (Status s = internal::check_pair(op, indices, output, true, /*same_dtype=*/false); !s.ok()) {
     return s;
   }
-  if (Status s = check_index_values(op, indices, output, options.index_space); !s.ok()) return s;
   internal::KernelLayout layout;
   if (Status s = internal::choose_layout(op, {&input, &indices, &output}, &layout); !s.ok())
     return s;
+  if (Status s = check_index_values(op, indices, output, options.index_space, layout); !s.ok()) {
+    return s;
+  }
   const size_t bytes = dtype_size(input.dtype);
   const internal::MaxUnpoolKernel kernel =
       internal::find_max_unpool_kernel(indices.dtype == DType::kInt64, bytes, layout);
