@@ -11,7 +11,7 @@ function(upsample_add_halide_runtime NAME)
                      DEPENDS ${ARG_GENERATOR}
                      WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}
                      VERBATIM)
-  add_custom_target(${NAME}.update DEPENDS "${archive}")
+  add_custom_target(${NAME}.update ALL DEPENDS "${archive}")
   add_library(${NAME} STATIC IMPORTED GLOBAL)
   add_dependencies(${NAME} ${NAME}.update)
   set_target_properties(${NAME} PROPERTIES IMPORTED_LOCATION "${archive}")
@@ -25,7 +25,7 @@ endfunction()
 function(upsample_add_variant NAME)
   cmake_parse_arguments(ARG "" "GENERATOR;KEY;KIND" "PARAMS" ${ARGN})
   add_halide_library(upsample_${NAME}
-                     FROM upsample_generators
+                     FROM ${UPSAMPLE_GENERATOR}
                      GENERATOR ${ARG_GENERATOR}
                      FUNCTION_NAME upsample_${NAME}
                      TARGETS ${UPSAMPLE_HALIDE_TARGETS}

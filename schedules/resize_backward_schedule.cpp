@@ -24,6 +24,7 @@ void schedule_resize_backward(ResizeBackwardFuncs& f, const Halide::Target& targ
     }
     // Rows are whole vectors of output columns; the column scatter runs element by element.
     f.rows.update().vectorize(f.x, lanes, TailStrategy::GuardWithIf);
+    f.columns.update().unscheduled();
   } else {
     f.grad_input.reorder(f.c, f.x, f.y, f.n).parallel(f.n);
     f.grad_input.vectorize(f.c, lanes, TailStrategy::GuardWithIf);

@@ -12,6 +12,10 @@ packages=(
   libpng-dev                # PNG input and output
   libbenchmark-dev          # bench/
   libopencv-dev             # bench/ (comparison with cv::resize)
+  binutils                  # readelf: the checks of generated libraries and dynamic dependencies
+  g++-aarch64-linux-gnu     # the aarch64 Linux family (scripts/test.sh, examples/embedded)
+  g++-arm-linux-gnueabihf   # the armv7 Linux family
+  qemu-user                 # runs the ARM test suites and examples
 )
 
 missing=()

@@ -71,6 +71,7 @@ halide_type_t bits_type(size_t bytes) {
 void install_error_handler() {
   static std::once_flag once;
   std::call_once(once, [] { halide_set_error_handler(record_halide_error); });
+  install_cpu_feature_hook();
 }
 
 std::shared_mutex& thread_pool_mutex() {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "HalideRuntime.h"
+#include "cpu_features.h"
 #include "upsample/status.h"
 #include "upsample/tensor.h"
 
@@ -50,6 +51,7 @@ template <typename Kernel>
 Status call_kernel(const char* op, Kernel&& kernel) {
   install_error_handler();
   clear_kernel_error();
+  begin_kernel_variant();
   int code;
   {
     std::shared_lock<std::shared_mutex> pool_in_use(thread_pool_mutex());

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "upsample/conv.h"
+#include "upsample/cpu.h"
 #include "upsample/pool.h"
 #include "upsample/presets.h"
 #include "upsample/resize.h"

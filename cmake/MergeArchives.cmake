@@ -1,0 +1,27 @@
+# cmake -DAR=<ar> -DOUTPUT=<archive> -DINPUTS=<a;b;...> -P MergeArchives.cmake
+# Writes one static library holding every object of the INPUTS archives (GNU ar's MRI script), so
+# an application links one file: the API, every operator variant and the Halide runtime.
+foreach (var AR OUTPUT INPUTS)
+  if (NOT DEFINED ${var})
+    message(FATAL_ERROR "MergeArchives: ${var} is not set")
+  endif ()
+endforeach ()
+get_filename_component(dir "${OUTPUT}" DIRECTORY)
+file(MAKE_DIRECTORY "${dir}")
+set(temporary "${OUTPUT}.tmp")
+file(REMOVE "${temporary}")
+set(script "CREATE ${temporary}\n")
+foreach (input IN LISTS INPUTS)
+  if (NOT EXISTS "${input}")
+    message(FATAL_ERROR "MergeArchives: ${input} does not exist")
+  endif ()
+  string(APPEND script "ADDLIB ${input}\n")
+endforeach ()
+string(APPEND script "SAVE\nEND\n")
+file(WRITE "${OUTPUT}.mri" "${script}")
+execute_process(COMMAND "${AR}" -M INPUT_FILE "${OUTPUT}.mri" RESULT_VARIABLE result
+                ERROR_VARIABLE error)
+if (NOT result EQUAL 0)
+  message(FATAL_ERROR "MergeArchives: ${AR} -M failed (${result}): ${error}")
+endif ()
+file(RENAME "${temporary}" "${OUTPUT}")
