@@ -1,0 +1,59 @@
+// The dispatch tables' machinery: one entry per generated variant (the X-macros of the generated
+// upsample_kernels.h), looked up by name, phases, type and layout. Each operator's table is in its
+// own kernels_<operator>.cpp, so a program that never calls an operator links none of its variants.
+#pragma once
+
+#include <cstring>
+#include <string>
+
+#include "kernels.h"
+#include "upsample_kernels.h"  // generated: the variants of this build
+
+namespace upsample::internal {
+
+template <typename Kernel>
+struct Entry {
+  const char* name;  // method or mode
+  int phases;        // phased variants: output columns per period along x (else 0)
+  int phase_stride;  // phased variants: input columns per period
+  const char* type;  // dtype, or uN for copies of N-bit elements
+  const char* layout;
+  Kernel kernel;
+};
+
+#define UPSAMPLE_KERNEL_ENTRY(name, phases, phase_stride, type, layout, function) \
+  {#name, phases, phase_stride, #type, #layout, &function},
+
+inline const char* layout_key(KernelLayout layout) {
+  switch (layout) {
+    case KernelLayout::kPlanar:
+      return "planar";
+    case KernelLayout::kInterleaved:
+      return "interleaved";
+    case KernelLayout::kPacked3:
+      return "packed3";
+    case KernelLayout::kPacked4:
+      return "packed4";
+  }
+  return "";
+}
+
+inline std::string bits_key(size_t bytes) {
+  return "u" + std::to_string(8 * bytes);
+}
+
+template <typename Kernel, size_t N>
+Kernel lookup(const Entry<Kernel> (&table)[N], const char* name, Phases phases,
+              const std::string& type, KernelLayout layout) {
+  for (const Entry<Kernel>& entry : table) {
+    if (std::strcmp(entry.name, name) == 0 && entry.phases == phases.out &&
+        entry.phase_stride == phases.in && type == entry.type &&
+        std::strcmp(entry.layout, layout_key(layout)) == 0) {
+      return entry.kernel;
+    }
+  }
+  const bool packed = layout == KernelLayout::kPacked3 || layout == KernelLayout::kPacked4;
+  return packed ? lookup(table, name, phases, type, KernelLayout::kInterleaved) : nullptr;
+}
+
+}  // namespace upsample::internal

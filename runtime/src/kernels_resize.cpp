@@ -1,0 +1,32 @@
+// The resize variants of this build.
+#include "kernel_table.h"
+
+namespace upsample::internal {
+namespace {
+
+const Entry<ResizeKernel> kResizeKernels[] = {
+    UPSAMPLE_FOR_EACH_RESIZE_KERNEL(UPSAMPLE_KERNEL_ENTRY)};
+const Entry<ResizeBackwardKernel> kResizeBackwardKernels[] = {
+    UPSAMPLE_FOR_EACH_RESIZE_BACKWARD_KERNEL(UPSAMPLE_KERNEL_ENTRY)};
+
+}  // namespace
+
+ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, bool fixed_point, DType dtype,
+                                size_t copy_bytes, KernelLayout layout) {
+  const char* name = method == ResizeMethod::kNearest   ? "nearest"
+                     : method == ResizeMethod::kBicubic ? "cubic"
+                     : fixed_point                      ? "linear16"
+                                                        : "linear";
+  const std::string type =
+      method == ResizeMethod::kNearest ? bits_key(copy_bytes) : dtype_name(dtype);
+  return lookup(kResizeKernels, name, phases, type, layout);
+}
+
+ResizeBackwardKernel find_resize_backward_kernel(ResizeMethod method, KernelLayout layout) {
+  const char* name = method == ResizeMethod::kNearest   ? "nearest"
+                     : method == ResizeMethod::kBicubic ? "cubic"
+                                                        : "linear";
+  return lookup(kResizeBackwardKernels, name, Phases{}, "float32", layout);
+}
+
+}  // namespace upsample::internal

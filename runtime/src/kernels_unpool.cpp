@@ -1,0 +1,17 @@
+// The unpool variants of this build.
+#include "kernel_table.h"
+
+namespace upsample::internal {
+namespace {
+
+const Entry<UnpoolKernel> kUnpoolKernels[] = {
+    UPSAMPLE_FOR_EACH_UNPOOL_KERNEL(UPSAMPLE_KERNEL_ENTRY)};
+
+}  // namespace
+
+UnpoolKernel find_unpool_kernel(UnpoolMode mode, size_t element_bytes, KernelLayout layout) {
+  const char* name = mode == UnpoolMode::kNearest ? "nearest" : "bed_of_nails";
+  return lookup(kUnpoolKernels, name, Phases{}, bits_key(element_bytes), layout);
+}
+
+}  // namespace upsample::internal
