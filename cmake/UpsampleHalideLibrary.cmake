@@ -3,6 +3,7 @@
 # A standalone Halide runtime, shared by every operator library (each is built with no_runtime).
 function(upsample_add_halide_runtime NAME)
   cmake_parse_arguments(ARG "" "GENERATOR" "TARGETS" ${ARGN})
+  # The runtime serves the GPU variants too: Halide merges the targets' GPU features.
   list(JOIN ARG_TARGETS "," target_list)
   set(archive "${CMAKE_CURRENT_BINARY_DIR}/${NAME}${CMAKE_STATIC_LIBRARY_SUFFIX}")
   add_custom_command(OUTPUT "${archive}"
@@ -21,7 +22,9 @@ endfunction()
 # One operator variant: function upsample_<NAME> in library upsample_<NAME>, for every target of
 # UPSAMPLE_HALIDE_TARGETS. It is appended to UPSAMPLE_OPERATOR_LIBRARIES, and its dispatch KEY
 # ("name, phases, phase stride, type, layout") to UPSAMPLE_<KIND>_KERNELS, KIND being the
-# generator's name in capitals unless given.
+# generator's name in capitals unless given. With a GPU target (UPSAMPLE_GPU_TARGET), a general
+# variant (second KEY field 0, planar or interleaved) is also generated for it, as upsample_gpu_<NAME>,
+# listed in UPSAMPLE_GPU_<KIND>_KERNELS.
 function(upsample_add_variant NAME)
   cmake_parse_arguments(ARG "" "GENERATOR;KEY;KIND" "PARAMS" ${ARGN})
   add_halide_library(upsample_${NAME}
@@ -38,4 +41,34 @@ function(upsample_add_variant NAME)
   set(UPSAMPLE_OPERATOR_LIBRARIES ${UPSAMPLE_OPERATOR_LIBRARIES} upsample_${NAME} PARENT_SCOPE)
   set(UPSAMPLE_${kind}_KERNELS ${UPSAMPLE_${kind}_KERNELS} "${ARG_KEY}, upsample_${NAME}"
       PARENT_SCOPE)
+
+  string(REPLACE ", " ";" key_fields "${ARG_KEY}")
+  list(GET key_fields 1 phases)
+  list(GET key_fields 4 layout)
+  set(gpu_variant OFF)
+  if (UPSAMPLE_GPU_TARGET AND phases STREQUAL "0" AND layout MATCHES "^(planar|interleaved)$")
+    set(gpu_variant ON)
+  endif ()
+  if (UPSAMPLE_GPU STREQUAL "opencl" AND ARG_PARAMS MATCHES "float16")
+    set(gpu_variant OFF)  # see cmake/UpsampleTargets.cmake
+  endif ()
+  # Known problem: the weight-gradient kernel corrupts PoCL's heap (glibc reports a double free
+  # when PoCL releases a buffer), so on OpenCL the weight gradient runs on the CPU until that is
+  # understood. Its CUDA variant is generated and its PTX checked.
+  if (UPSAMPLE_GPU STREQUAL "opencl" AND ARG_GENERATOR STREQUAL "conv_weight_grad")
+    set(gpu_variant OFF)
+  endif ()
+  if (gpu_variant)
+    add_halide_library(upsample_gpu_${NAME}
+                       FROM ${UPSAMPLE_GENERATOR}
+                       GENERATOR ${ARG_GENERATOR}
+                       FUNCTION_NAME upsample_gpu_${NAME}
+                       TARGETS ${UPSAMPLE_GPU_TARGET}
+                       USE_RUNTIME upsample_halide_runtime
+                       PARAMS ${ARG_PARAMS})
+    set(UPSAMPLE_OPERATOR_LIBRARIES ${UPSAMPLE_OPERATOR_LIBRARIES} upsample_${NAME}
+        upsample_gpu_${NAME} PARENT_SCOPE)
+    set(UPSAMPLE_GPU_${kind}_KERNELS ${UPSAMPLE_GPU_${kind}_KERNELS}
+        "${ARG_KEY}, upsample_gpu_${NAME}" PARENT_SCOPE)
+  endif ()
 endfunction()

@@ -80,6 +80,30 @@ if (NOT DEFINED UPSAMPLE_HALIDE_TARGETS)
   set(UPSAMPLE_HALIDE_TARGETS ${UPSAMPLE_${_upsample_family_var}_TARGETS})
 endif ()
 
+# GPU variants, beside the CPU ones: every general (not phased, not packed) operator variant is
+# generated once more with the GPU schedules (schedules/*: target.has_gpu_feature()) for one GPU
+# target. CUDA code is generated for an explicit capability (PTX, which the driver compiles for
+# the GPU at hand: 75 runs on Turing and everything after it).
+set(UPSAMPLE_GPU "none" CACHE STRING "GPU API of the extra GPU variants: none, opencl or cuda")
+set_property(CACHE UPSAMPLE_GPU PROPERTY STRINGS none opencl cuda)
+set(UPSAMPLE_CUDA_CAPABILITY 75 CACHE STRING
+    "CUDA capability of the CUDA variants (Halide 14: 30, 32, 35, 50, 61, 70, 75, 80 or 86)")
+list(GET UPSAMPLE_HALIDE_TARGETS -1 _upsample_baseline)
+if (UPSAMPLE_GPU STREQUAL "opencl")
+  # No float16 variants: OpenCL needs cl_khr_fp16 for them (cl_half), which not every device has
+  # (PoCL has not), and Halide's OpenCL preamble with cl_half breaks every kernel on such a device.
+  set(UPSAMPLE_GPU_TARGET "${_upsample_baseline}-opencl")
+elseif (UPSAMPLE_GPU STREQUAL "cuda")
+  set(UPSAMPLE_GPU_TARGET "${_upsample_baseline}-cuda-cuda_capability_${UPSAMPLE_CUDA_CAPABILITY}")
+elseif (UPSAMPLE_GPU STREQUAL "none")
+  set(UPSAMPLE_GPU_TARGET "")
+else ()
+  message(FATAL_ERROR "upsample: UPSAMPLE_GPU is '${UPSAMPLE_GPU}'; use none, opencl or cuda")
+endif ()
+if (UPSAMPLE_GPU_TARGET)
+  message(STATUS "upsample: GPU variants for ${UPSAMPLE_GPU_TARGET}")
+endif ()
+
 # A family the compiler cannot build for (Android without the NDK, ARM without a cross toolchain)
 # is generated only: operator libraries, their runtime and the headers, but no C++ API library.
 if (UPSAMPLE_FAMILY STREQUAL _upsample_compiler_family)

@@ -8,6 +8,7 @@
 #include "Halide.h"
 #include "common/coordinates.h"
 #include "common/interpolation.h"
+#include "common/rounding.h"
 #include "resize_schedule.h"
 
 namespace upsample::generators {
@@ -184,10 +185,10 @@ class Resize : public Halide::Generator<Resize> {
     return Halide::cast<uint16_t>(Halide::round(weight * 16.0f));
   }
 
-  // Integers: round to nearest, ties to even (Halide's round), then saturate.
-  static Expr to_output_type(const Expr& v, const Halide::Type& type) {
+  // Integers: round to nearest, ties to even, then saturate.
+  Expr to_output_type(const Expr& v, const Halide::Type& type) const {
     if (type.is_float()) return Halide::cast(type, v);
-    return Halide::saturating_cast(type, Halide::round(v));
+    return Halide::saturating_cast(type, round_half_even(v, get_target()));
   }
 
   // A 1080p RGB image upsampled 2x: what the autoschedulers plan for.

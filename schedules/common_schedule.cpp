@@ -22,6 +22,20 @@ void constrain_strides(const std::vector<Halide::OutputImageParam>& buffers, Lay
   }
 }
 
+void gpu_tile_image(Halide::Stage stage, const Halide::Var& x, const Halide::Var& y,
+                    const Halide::Var& c, const Halide::Var& n, Layout layout, int tile_x,
+                    int tile_y) {
+  Halide::Var xo("gpu_xo"), xi("gpu_xi"), yo("gpu_yo"), yi("gpu_yi"), plane("gpu_plane");
+  stage.split(x, xo, xi, tile_x, Halide::TailStrategy::GuardWithIf)
+      .split(y, yo, yi, tile_y, Halide::TailStrategy::GuardWithIf);
+  if (layout == Layout::kPlanar) {
+    stage.reorder(xi, yi, xo, yo, c, n).fuse(c, n, plane).gpu_blocks(xo, yo, plane);
+  } else {
+    stage.reorder(c, xi, yi, xo, yo, n).gpu_blocks(xo, yo, n);
+  }
+  stage.gpu_threads(xi, yi);
+}
+
 RowTasks split_rows(Halide::Func output, const Halide::Var& x, const Halide::Var& y,
                     const Halide::Var& c, const Halide::Var& n, const Halide::Var& task,
                     Layout layout, int rows_per_task) {

@@ -8,6 +8,14 @@
 
 namespace upsample::schedules {
 
+// GPU: one thread per pixel of a tile_x x tile_y tile; blocks over the tiles and the fused (c, n)
+// planes (planar), or over the tiles and n, each thread looping over its pixel's channels
+// (interleaved). Works for a Func's pure definition and for update stages (reduction loops stay
+// inside the thread).
+void gpu_tile_image(Halide::Stage stage, const Halide::Var& x, const Halide::Var& y,
+                    const Halide::Var& c, const Halide::Var& n, Layout layout, int tile_x = 16,
+                    int tile_y = 8);
+
 // Planar buffers need unit stride in x (Halide's default); interleaved ones unit stride in c with
 // any x stride (so crops and channel subsets of NHWC images work too); packed ones exactly 3 or 4
 // dense channels. Every buffer starts at 0, as the runtime's views do.

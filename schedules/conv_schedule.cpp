@@ -43,6 +43,14 @@ void schedule_conv(ConvFuncs& f, const Halide::Target& target, const ConvTunable
   f.weights.dim(0).set_min(0).set_stride(1);
   f.weights.dim(0).set_extent((f.weights.dim(0).extent() / kConvChannelTile) * kConvChannelTile);
   f.bias.dim(0).set_bounds(0, f.weights.dim(0).extent());
+  if (target.has_gpu_feature()) {
+    // One thread per output value, its reduction over (input channel, tap) serial; the
+    // zero-bordered input is inlined. Phase outputs of a transposed convolution have any x stride.
+    if (tunables.layout == Layout::kPlanar) f.output_param.dim(0).set_stride(Halide::Expr());
+    gpu_tile_image(f.output, f.x, f.y, f.c, f.n, tunables.layout);
+    f.sum.compute_at(f.output, Var("gpu_xi"));
+    return;
+  }
 
   // Rows and channel tiles of one image are the parallel tasks. Tails are guarded (outputs may
   // be a few pixels wide, and channel counts anything), which loop partitioning confines to the
@@ -109,6 +117,18 @@ void schedule_conv_weight_grad(ConvWeightGradFuncs& f, const Halide::Target& tar
   f.grad_weights_param.dim(0).set_extent((f.grad_weights_param.dim(0).extent() / kConvChannelTile) *
                                          kConvChannelTile);
   for (int d = 1; d < 4; d++) f.grad_weights_param.dim(d).set_min(0);
+  if (target.has_gpu_feature()) {
+    // One thread per weight (input channel x output channel, per tap), its reduction over every
+    // pixel of the batch serial.
+    Var io("io"), ii("ii"), oo("oo"), oi("oi");
+    f.grad_weights.split(f.i, io, ii, 16, TailStrategy::GuardWithIf)
+        .split(f.o, oo, oi, 8, TailStrategy::GuardWithIf)
+        .reorder(ii, oi, io, oo, f.tx, f.ty)
+        .gpu_blocks(io, oo, f.tx)
+        .gpu_threads(ii, oi);
+    f.sum.compute_at(f.grad_weights, oi);
+    return;
+  }
 
   // The reduction is blocked by a few rows of a at a time: for each block, every (tap, input
   // channel tile) task runs over all output channel tiles, each tile's sums kept in registers over
@@ -154,6 +174,12 @@ void schedule_conv_weight_grad(ConvWeightGradFuncs& f, const Halide::Target& tar
 void schedule_channel_sum(ChannelSumFuncs& f, const Halide::Target& target, Layout layout) {
   const int lanes = target.natural_vector_size<float>();
   constrain_strides({f.input}, layout);
+  if (target.has_gpu_feature()) {
+    Var co("co"), ci("ci");
+    f.sums.split(f.c, co, ci, 64, TailStrategy::GuardWithIf).gpu_blocks(co).gpu_threads(ci);
+    f.sum.compute_at(f.sums, ci);
+    return;
+  }
   f.sum.compute_at(f.sums, Halide::Var::outermost());
   if (layout == Layout::kPlanar) {
     // Each channel's plane is summed in vector lanes (rfactor), then the lanes are added.

@@ -7,6 +7,15 @@ namespace upsample::schedules {
 void schedule_max_pool(MaxPoolFuncs& f, const Halide::Target& target, Layout layout) {
   const int lanes = target.natural_vector_size(f.values_param.type());
   constrain_strides({f.input, f.values_param, f.indices_param}, layout);
+  if (target.has_gpu_feature()) {
+    // Each thread reduces one window; both outputs read the pooled (value, index) pairs.
+    f.pooled.compute_root();
+    gpu_tile_image(f.pooled, f.x, f.y, f.c, f.n, layout);
+    gpu_tile_image(f.pooled.update(), f.x, f.y, f.c, f.n, layout);
+    gpu_tile_image(f.values, f.x, f.y, f.c, f.n, layout);
+    gpu_tile_image(f.indices, f.x, f.y, f.c, f.n, layout);
+    return;
+  }
   // Both outputs share one loop nest, inside which each row of windows is reduced once.
   Halide::Var task("task");
   RowTasks rows = split_rows(f.values, f.x, f.y, f.c, f.n, task, layout, 8);
@@ -21,6 +30,19 @@ void schedule_max_pool(MaxPoolFuncs& f, const Halide::Target& target, Layout lay
 void schedule_max_unpool(MaxUnpoolFuncs& f, const Halide::Target& target, Layout layout) {
   const int lanes = target.natural_vector_size(f.output_param.type());
   constrain_strides({f.input, f.indices, f.output_param}, layout);
+  if (target.has_gpu_feature()) {
+    // One block per plane scatters it in input order (a later duplicate wins), in one thread;
+    // zeroing the planes and storing the output use every thread.
+    Halide::Var plane("plane"), io("io"), ii("ii");
+    f.scattered.compute_root()
+        .split(f.i, io, ii, 256, Halide::TailStrategy::GuardWithIf)
+        .fuse(f.c, f.n, plane)
+        .gpu_blocks(io, plane)
+        .gpu_threads(ii);
+    f.scattered.update().fuse(f.c, f.n, plane).gpu_blocks(plane);
+    gpu_tile_image(f.output, f.x, f.y, f.c, f.n, layout);
+    return;
+  }
   // One (c, n) plane per task: zero it, scatter into it while it is in cache, then store it.
   Halide::Var plane("plane");
   f.output.reorder(f.x, f.y, f.c, f.n).fuse(f.c, f.n, plane).parallel(plane);
@@ -36,6 +58,14 @@ void schedule_unpool_index_check(UnpoolIndexCheckFuncs& f, const Halide::Target&
   // Bandwidth-bound: wide vector compares folded into one flag, rows in parallel tasks.
   const int lanes = target.natural_vector_size(Halide::UInt(64));
   constrain_strides({f.indices}, layout);
+  if (target.has_gpu_feature()) {
+    Halide::Var yo("yo"), yi("yi");
+    f.bad_rows.split(f.y, yo, yi, 64, Halide::TailStrategy::GuardWithIf)
+        .gpu_blocks(yo, f.n)
+        .gpu_threads(yi);
+    f.any_bad.compute_at(f.bad_rows, yi);
+    return;
+  }
   Halide::Var task("task");
   f.bad_rows.split(f.y, task, f.y, 16, Halide::TailStrategy::GuardWithIf).parallel(task);
   f.any_bad.compute_at(f.bad_rows, f.y);

@@ -13,6 +13,27 @@ void schedule_resize_backward(ResizeBackwardFuncs& f, const Halide::Target& targ
     const bool is_weight = k % 2 == 1;
     if (!is_weight || f.has_weights) f.tables[k].compute_root();
   }
+  if (target.has_gpu_feature()) {
+    // Each scatter's taps run serially in a thread that owns one column (rows stage) or one row
+    // (columns stage) of a plane; a later tap may add to the same pixel, and no two threads do.
+    Halide::Var plane("plane"), outer("outer"), inner("inner");
+    for (Halide::Func stage : {f.rows, f.columns}) {
+      stage.compute_root();
+      gpu_tile_image(stage, f.x, f.y, f.c, f.n, Layout::kPlanar);
+    }
+    f.rows.update()
+        .split(f.x, outer, inner, 64, TailStrategy::GuardWithIf)
+        .fuse(f.c, f.n, plane)
+        .gpu_blocks(outer, plane)
+        .gpu_threads(inner);
+    f.columns.update()
+        .split(f.y, outer, inner, 64, TailStrategy::GuardWithIf)
+        .fuse(f.c, f.n, plane)
+        .gpu_blocks(outer, plane)
+        .gpu_threads(inner);
+    gpu_tile_image(f.grad_input, f.x, f.y, f.c, f.n, layout);
+    return;
+  }
   // Both scatters are serial over their taps (a later tap may hit the same pixel), so the
   // parallelism is over images and, when planar, channels: each task owns whole planes.
   Halide::Var plane("plane");

@@ -10,6 +10,16 @@ using Halide::Func;
 using Halide::Var;
 
 void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeTunables& tunables) {
+  if (target.has_gpu_feature()) {
+    // The tap tables are computed on the host and copied to the device; every other stage is
+    // inlined into one thread per output pixel.
+    constrain_strides({f.input, f.output_param}, tunables.layout);
+    for (Func table : f.tables) {
+      if (table.defined()) table.compute_root();
+    }
+    gpu_tile_image(f.output, f.x, f.y, f.c, f.n, tunables.layout);
+    return;
+  }
   const bool interpolating = f.vertical.defined();
   // Float (or exact uint16) math for interpolation, two vectors per step to hide latency; a copy
   // for nearest.

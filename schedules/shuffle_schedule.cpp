@@ -10,6 +10,10 @@ void schedule_shuffle(ShuffleFuncs& f, const Halide::Target& target,
                                               : target.natural_vector_size(f.output_param.type());
   ImageGeometry geometry(f.input, f.output_param, tunables.layout);
   geometry.constrain_strides();
+  if (target.has_gpu_feature()) {
+    gpu_tile_image(f.output, f.x, f.y, f.c, f.n, tunables.layout);
+    return;
+  }
   Halide::Var task("task");
   split_rows(f.output, f.x, f.y, f.c, f.n, task, tunables.layout, tunables.rows_per_task);
   vectorize_rows(f.output, f.x, f.c, geometry, geometry.output_width(), lanes, tunables.layout);

@@ -11,6 +11,11 @@ void schedule_unpool(UnpoolFuncs& f, const Halide::Target& target, const UnpoolT
                                               : target.natural_vector_size(f.output_param.type());
   ImageGeometry geometry(f.input, f.output_param, tunables.layout);
   geometry.constrain_strides();
+  if (target.has_gpu_feature()) {
+    f.source_column.compute_root();  // on the host
+    gpu_tile_image(f.output, f.x, f.y, f.c, f.n, tunables.layout);
+    return;
+  }
 
   Halide::Var task("task");
   RowTasks rows =

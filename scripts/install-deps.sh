@@ -16,6 +16,8 @@ packages=(
   g++-aarch64-linux-gnu     # the aarch64 Linux family (scripts/test.sh, examples/embedded)
   g++-arm-linux-gnueabihf   # the armv7 Linux family
   qemu-user                 # runs the ARM test suites and examples
+  pocl-opencl-icd           # an OpenCL device on the CPU: the suite through the GPU schedules
+  ocl-icd-opencl-dev        # libOpenCL.so, which Halide's OpenCL runtime loads
 )
 
 missing=()

@@ -4,12 +4,15 @@
 #   x86-64          build, then ctest: the suite once per CPU variant of the multi-target libraries
 #   aarch64, armv7  cross build with the x86-64 build's generators, ctest under qemu-user
 #   android-arm64, android-armv7  generate the libraries (no NDK here), check every object's machine
+#   opencl          the whole suite with every call on OpenCL (PoCL here), through the GPU schedules
+#   cuda            generate the CUDA variants, assemble their PTX with ptxas for sm_75..sm_90
+#                   (skipped without ptxas; the whole suite on a GPU needs one: not run here)
 # A family whose tools are missing is skipped with a message saying what is missing.
 # UPSAMPLE_FAMILIES="x86-64 aarch64" limits the run to those families.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-families=${UPSAMPLE_FAMILIES:-x86-64 aarch64 armv7 android-arm64 android-armv7}
+families=${UPSAMPLE_FAMILIES:-x86-64 aarch64 armv7 android-arm64 android-armv7 opencl cuda}
 jobs=$(nproc)
 
 wanted() { [[ " $families " == *" $1 "* ]]; }
@@ -43,3 +46,20 @@ for family in android-arm64 android-armv7; do
   machine=$([ "$family" = android-arm64 ] && echo AArch64 || echo ARM)
   bash scripts/check-generated.sh "build-$family" "$machine"
 done
+
+# The GPU builds take one CPU target (baseline) for their CPU variants: the x86-64 build has
+# tested those; what these steps check is the GPU code.
+if wanted opencl; then
+  echo "test.sh: opencl: the whole suite on OpenCL"
+  cmake --preset opencl -DUPSAMPLE_X86_64_TARGETS=x86-64-linux-large_buffers
+  cmake --build --preset opencl --target upsample_tests
+  ctest --preset opencl -L opencl -j "$jobs"
+fi
+
+if wanted cuda; then
+  echo "test.sh: cuda: generating the CUDA variants, checking their PTX with ptxas"
+  cmake --preset cuda -DUPSAMPLE_X86_64_TARGETS=x86-64-linux-large_buffers
+  # Only the GPU libraries and the checker: the CPU side is the x86-64 build's.
+  cmake --build --preset cuda --target upsample_gpu_libraries upsample_ptx_check
+  ctest --preset cuda -L cuda
+fi

@@ -1,4 +1,5 @@
 #include "conv_common.h"
+#include "device.h"
 
 #include <algorithm>
 #include <string>
@@ -97,7 +98,7 @@ Status run_correlation(const char* op, const TensorView& input, const TensorView
   if (Status s = choose_layout(op, {&input, &output}, &layout); !s.ok()) return s;
   const ConvKernel kernel = find_conv_kernel(layout);
   if (kernel == nullptr) {
-    return Status(StatusCode::kUnsupported, std::string(op) + ": this build has no kernel");
+    return Status(StatusCode::kUnsupported, internal::no_kernel_prefix(op) + "kernel");
   }
   const int64_t in_per_group = input.shape[kC] / groups;
   const int64_t out_per_group = output.shape[kC] / groups;
@@ -157,7 +158,7 @@ Status run_weight_grad(const char* op, const TensorView& a, const TensorView& b,
   if (Status s = choose_layout(op, {&a, &b}, &layout); !s.ok()) return s;
   const ConvWeightGradKernel kernel = find_conv_weight_grad_kernel(layout);
   if (kernel == nullptr) {
-    return Status(StatusCode::kUnsupported, std::string(op) + ": this build has no kernel");
+    return Status(StatusCode::kUnsupported, internal::no_kernel_prefix(op) + "kernel");
   }
   const int64_t a_per_group = a.shape[kC] / groups;
   const int64_t b_per_group = b.shape[kC] / groups;
@@ -200,7 +201,7 @@ Status run_channel_sums(const char* op, const TensorView& grad_output,
   if (Status s = choose_layout(op, {&grad_output}, &layout); !s.ok()) return s;
   const ChannelSumKernel kernel = find_channel_sum_kernel(layout);
   if (kernel == nullptr) {
-    return Status(StatusCode::kUnsupported, std::string(op) + ": this build has no kernel");
+    return Status(StatusCode::kUnsupported, internal::no_kernel_prefix(op) + "kernel");
   }
   const int64_t channels = grad_output.shape[kC];
   std::vector<float> sums(static_cast<size_t>(channels));

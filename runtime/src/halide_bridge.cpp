@@ -1,11 +1,22 @@
 #include "halide_bridge.h"
 
 #include <mutex>
+#include <vector>
 
 namespace upsample::internal {
 namespace {
 
 thread_local std::string last_kernel_error;
+// The HalideBuffers alive on this thread: the current call's views and scratch.
+thread_local std::vector<halide_buffer_t*> live_buffers;
+
+// Host data is the truth: a GPU kernel copies host-dirty buffers to the device (a CPU kernel
+// ignores the flag). Set whatever the device, as a buffer may be made before the call's device
+// is settled.
+void prepare_for_device(halide_buffer_t* buffer) {
+  buffer->flags |= halide_buffer_flag_host_dirty;
+  live_buffers.push_back(buffer);
+}
 
 extern "C" void record_halide_error(void* /*user_context*/, const char* message) {
   last_kernel_error = message ? message : "";
@@ -27,6 +38,29 @@ HalideBuffer::HalideBuffer(const TensorView& view, halide_type_t type) : dims_{}
   buffer_.type = type;
   buffer_.dimensions = 4;
   buffer_.dim = dims_;
+  prepare_for_device(&buffer_);
+}
+
+HalideBuffer::~HalideBuffer() {
+  if (buffer_.device != 0) halide_device_free(nullptr, &buffer_);
+  for (size_t i = live_buffers.size(); i-- > 0;) {
+    if (live_buffers[i] == &buffer_) {
+      live_buffers.erase(live_buffers.begin() + long(i));
+      break;
+    }
+  }
+}
+
+Status copy_results_to_host(const char* op) {
+  for (halide_buffer_t* buffer : live_buffers) {
+    if (buffer->device == 0 || (buffer->flags & halide_buffer_flag_device_dirty) == 0) continue;
+    if (halide_copy_to_host(nullptr, buffer) != 0) {
+      return Status(
+          StatusCode::kInternal,
+          std::string(op) + ": copying a result from the device failed: " + kernel_error());
+    }
+  }
+  return Status::Ok();
 }
 
 HalideBuffer::HalideBuffer(void* data, halide_type_t type, std::initializer_list<int32_t> extents)
@@ -44,6 +78,7 @@ HalideBuffer::HalideBuffer(void* data, halide_type_t type, std::initializer_list
   buffer_.type = type;
   buffer_.dimensions = d;
   buffer_.dim = dims_;
+  prepare_for_device(&buffer_);
 }
 
 halide_type_t value_type(DType dtype) {

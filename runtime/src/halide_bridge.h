@@ -8,6 +8,7 @@
 
 #include "HalideRuntime.h"
 #include "cpu_features.h"
+#include "device.h"
 #include "upsample/status.h"
 #include "upsample/tensor.h"
 
@@ -24,6 +25,8 @@ class HalideBuffer {
       : HalideBuffer(data, halide_type_t(halide_type_float, 32), extents) {}
   HalideBuffer(const HalideBuffer&) = delete;
   HalideBuffer& operator=(const HalideBuffer&) = delete;
+  // Frees the device copy a GPU kernel made, if any.
+  ~HalideBuffer();
   halide_buffer_t* get() { return &buffer_; }
 
  private:
@@ -34,6 +37,10 @@ class HalideBuffer {
 // The Halide type of a dtype's values, and the unsigned type of the same width (for copies).
 halide_type_t value_type(DType dtype);
 halide_type_t bits_type(size_t bytes);
+
+// Buffers live on this thread: for a call on a GPU, their host data is copied to the device by
+// the kernel (marked host-dirty when made), and what the kernel wrote is copied back.
+Status copy_results_to_host(const char* op);
 
 // Runs a generated kernel, capturing Halide's error message (Halide's default handler aborts).
 template <typename Kernel>
@@ -57,7 +64,8 @@ Status call_kernel(const char* op, Kernel&& kernel) {
     std::shared_lock<std::shared_mutex> pool_in_use(thread_pool_mutex());
     code = kernel();
   }
-  if (code == 0) return Status::Ok();
+  record_kernel_device(call_device());
+  if (code == 0) return copy_results_to_host(op);
   return Status(StatusCode::kInternal, std::string(op) + ": kernel failed (Halide error " +
                                            std::to_string(code) + "): " + kernel_error());
 }

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include "device.h"
 #include "kernels.h"
 #include "upsample_kernels.h"  // generated: the variants of this build
 
@@ -23,6 +24,9 @@ struct Entry {
 
 #define UPSAMPLE_KERNEL_ENTRY(name, phases, phase_stride, type, layout, function) \
   {#name, phases, phase_stride, #type, #layout, &function},
+// Ends every table: a build without GPU variants has empty GPU lists.
+#define UPSAMPLE_TABLE_END \
+  { nullptr, 0, 0, nullptr, nullptr, nullptr }
 
 inline const char* layout_key(KernelLayout layout) {
   switch (layout) {
@@ -43,17 +47,31 @@ inline std::string bits_key(size_t bytes) {
 }
 
 template <typename Kernel, size_t N>
-Kernel lookup(const Entry<Kernel> (&table)[N], const char* name, Phases phases,
-              const std::string& type, KernelLayout layout) {
+Kernel lookup_in(const Entry<Kernel> (&table)[N], const char* name, Phases phases,
+                 const std::string& type, KernelLayout layout) {
   for (const Entry<Kernel>& entry : table) {
-    if (std::strcmp(entry.name, name) == 0 && entry.phases == phases.out &&
+    if (entry.name != nullptr && std::strcmp(entry.name, name) == 0 && entry.phases == phases.out &&
         entry.phase_stride == phases.in && type == entry.type &&
         std::strcmp(entry.layout, layout_key(layout)) == 0) {
       return entry.kernel;
     }
   }
   const bool packed = layout == KernelLayout::kPacked3 || layout == KernelLayout::kPacked4;
-  return packed ? lookup(table, name, phases, type, KernelLayout::kInterleaved) : nullptr;
+  return packed ? lookup_in(table, name, phases, type, KernelLayout::kInterleaved) : nullptr;
+}
+
+// The variant in the table of the current call's device (device.h): the GPU variants when the
+// call runs on a GPU, the CPU ones otherwise; nullptr when that table has none. A GPU without the
+// variant (float16 on OpenCL) sends the call to the CPU when the policy allows it.
+template <typename Kernel, size_t N, size_t M>
+Kernel lookup(const Entry<Kernel> (&cpu_table)[N], const Entry<Kernel> (&gpu_table)[M],
+              const char* name, Phases phases, const std::string& type, KernelLayout layout) {
+  if (call_device() == Device::kCPU) return lookup_in(cpu_table, name, phases, type, layout);
+  Kernel kernel = lookup_in(gpu_table, name, phases, type, layout);
+  if (kernel == nullptr && fall_back_to_cpu()) {
+    kernel = lookup_in(cpu_table, name, phases, type, layout);
+  }
+  return kernel;
 }
 
 }  // namespace upsample::internal

@@ -4,10 +4,14 @@
 namespace upsample::internal {
 namespace {
 
-const Entry<ResizeKernel> kResizeKernels[] = {
-    UPSAMPLE_FOR_EACH_RESIZE_KERNEL(UPSAMPLE_KERNEL_ENTRY)};
+const Entry<ResizeKernel> kResizeKernels[] = {UPSAMPLE_FOR_EACH_RESIZE_KERNEL(UPSAMPLE_KERNEL_ENTRY)
+                                                  UPSAMPLE_TABLE_END};
+const Entry<ResizeKernel> kGpuResizeKernels[] = {
+    UPSAMPLE_FOR_EACH_GPU_RESIZE_KERNEL(UPSAMPLE_KERNEL_ENTRY) UPSAMPLE_TABLE_END};
 const Entry<ResizeBackwardKernel> kResizeBackwardKernels[] = {
-    UPSAMPLE_FOR_EACH_RESIZE_BACKWARD_KERNEL(UPSAMPLE_KERNEL_ENTRY)};
+    UPSAMPLE_FOR_EACH_RESIZE_BACKWARD_KERNEL(UPSAMPLE_KERNEL_ENTRY) UPSAMPLE_TABLE_END};
+const Entry<ResizeBackwardKernel> kGpuResizeBackwardKernels[] = {
+    UPSAMPLE_FOR_EACH_GPU_RESIZE_BACKWARD_KERNEL(UPSAMPLE_KERNEL_ENTRY) UPSAMPLE_TABLE_END};
 
 }  // namespace
 
@@ -19,14 +23,15 @@ ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, bool fixed_p
                                                         : "linear";
   const std::string type =
       method == ResizeMethod::kNearest ? bits_key(copy_bytes) : dtype_name(dtype);
-  return lookup(kResizeKernels, name, phases, type, layout);
+  return lookup(kResizeKernels, kGpuResizeKernels, name, phases, type, layout);
 }
 
 ResizeBackwardKernel find_resize_backward_kernel(ResizeMethod method, KernelLayout layout) {
   const char* name = method == ResizeMethod::kNearest   ? "nearest"
                      : method == ResizeMethod::kBicubic ? "cubic"
                                                         : "linear";
-  return lookup(kResizeBackwardKernels, name, Phases{}, "float32", layout);
+  return lookup(kResizeBackwardKernels, kGpuResizeBackwardKernels, name, Phases{}, "float32",
+                layout);
 }
 
 }  // namespace upsample::internal

@@ -4,14 +4,16 @@
 namespace upsample::internal {
 namespace {
 
-const Entry<UnpoolKernel> kUnpoolKernels[] = {
-    UPSAMPLE_FOR_EACH_UNPOOL_KERNEL(UPSAMPLE_KERNEL_ENTRY)};
+const Entry<UnpoolKernel> kUnpoolKernels[] = {UPSAMPLE_FOR_EACH_UNPOOL_KERNEL(UPSAMPLE_KERNEL_ENTRY)
+                                                  UPSAMPLE_TABLE_END};
+const Entry<UnpoolKernel> kGpuUnpoolKernels[] = {
+    UPSAMPLE_FOR_EACH_GPU_UNPOOL_KERNEL(UPSAMPLE_KERNEL_ENTRY) UPSAMPLE_TABLE_END};
 
 }  // namespace
 
 UnpoolKernel find_unpool_kernel(UnpoolMode mode, size_t element_bytes, KernelLayout layout) {
   const char* name = mode == UnpoolMode::kNearest ? "nearest" : "bed_of_nails";
-  return lookup(kUnpoolKernels, name, Phases{}, bits_key(element_bytes), layout);
+  return lookup(kUnpoolKernels, kGpuUnpoolKernels, name, Phases{}, bits_key(element_bytes), layout);
 }
 
 }  // namespace upsample::internal

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "device.h"
 #include "halide_bridge.h"
 #include "kernels.h"
 #include "validation.h"
@@ -91,7 +92,7 @@ Status check_index_values(const char* op, const TensorView& indices, const Tenso
   const internal::UnpoolIndexCheckKernel kernel =
       internal::find_unpool_index_check_kernel(indices.dtype == DType::kInt64, layout);
   if (kernel == nullptr) {
-    return Status(StatusCode::kUnsupported, std::string(op) + ": this build has no index check");
+    return Status(StatusCode::kUnsupported, internal::no_kernel_prefix(op) + "index check");
   }
   const int64_t rows = indices.shape[kN] * indices.shape[kH];
   std::vector<uint8_t> bad_rows(static_cast<size_t>(rows));
@@ -216,7 +217,7 @@ Status max_pool2d(const TensorView& input, const TensorView& values, const Tenso
       internal::find_max_pool_kernel(int64_indices, input.dtype, layout);
   if (kernel == nullptr) {
     return Status(StatusCode::kUnsupported,
-                  std::string(op) + ": this build has no kernel for " + dtype_name(input.dtype));
+                  internal::no_kernel_prefix(op) + "kernel for " + dtype_name(input.dtype));
   }
   auto step = [](int stride, int kernel_size) { return stride == 0 ? kernel_size : stride; };
   internal::HalideBuffer in(input, internal::value_type(input.dtype));
@@ -255,7 +256,7 @@ Status max_unpool2d(const TensorView& input, const TensorView& indices, const Te
       internal::find_max_unpool_kernel(indices.dtype == DType::kInt64, bytes, layout);
   if (kernel == nullptr) {
     return Status(StatusCode::kUnsupported,
-                  std::string(op) + ": this build has no kernel for " + dtype_name(input.dtype));
+                  internal::no_kernel_prefix(op) + "kernel for " + dtype_name(input.dtype));
   }
   internal::HalideBuffer in(input, internal::bits_type(bytes));
   internal::HalideBuffer idx(indices, internal::value_type(indices.dtype));

@@ -4,6 +4,7 @@
 #include <numeric>
 #include <string>
 
+#include "device.h"
 #include "halide_bridge.h"
 #include "kernels.h"
 #include "validation.h"
@@ -232,7 +233,7 @@ Status resize(const TensorView& input, const TensorView& output, const ResizeOpt
                                           copy_bytes, layout);
   }
   if (kernel == nullptr) {
-    return Status(StatusCode::kUnsupported, std::string(op) + ": this build has no " +
+    return Status(StatusCode::kUnsupported, internal::no_kernel_prefix(op) + "" +
                                                 resize_method_name(options.method) +
                                                 " kernel for " + dtype_name(input.dtype));
   }
@@ -273,7 +274,7 @@ Status resize_backward(const TensorView& grad_output, const TensorView& grad_inp
   const internal::ResizeBackwardKernel kernel =
       internal::find_resize_backward_kernel(options.method, layout);
   if (kernel == nullptr) {
-    return Status(StatusCode::kUnsupported, std::string(op) + ": this build has no " +
+    return Status(StatusCode::kUnsupported, internal::no_kernel_prefix(op) + "" +
                                                 resize_method_name(options.method) + " kernel");
   }
   internal::HalideBuffer grad_out(grad_output, internal::value_type(DType::kFloat32));

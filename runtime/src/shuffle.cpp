@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "device.h"
 #include "halide_bridge.h"
 #include "kernels.h"
 #include "validation.h"
@@ -68,7 +69,7 @@ Status run(const char* op, const TensorView& input, const TensorView& output,
   if (kernel == nullptr) kernel = internal::find_shuffle_kernel(to_space, 0, bytes, layout);
   if (kernel == nullptr) {
     return Status(StatusCode::kUnsupported,
-                  std::string(op) + ": this build has no kernel for " + dtype_name(input.dtype));
+                  internal::no_kernel_prefix(op) + "kernel for " + dtype_name(input.dtype));
   }
   internal::HalideBuffer in(input, internal::bits_type(bytes));
   internal::HalideBuffer out(output, internal::bits_type(bytes));

@@ -14,6 +14,8 @@ const char* status_code_name(StatusCode code) {
       return "out of range";
     case StatusCode::kInternal:
       return "internal error";
+    case StatusCode::kUnavailable:
+      return "unavailable";
   }
   return "unknown status";
 }

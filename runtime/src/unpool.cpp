@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "device.h"
 #include "halide_bridge.h"
 #include "kernels.h"
 #include "validation.h"
@@ -27,7 +28,7 @@ Status run_unpool(const char* op, UnpoolMode mode, int factor_h, int factor_w, T
   if (Status s = choose_layout(op, {&input, &output}, &layout); !s.ok()) return s;
   const UnpoolKernel kernel = find_unpool_kernel(mode, bytes, layout);
   if (kernel == nullptr) {
-    return Status(StatusCode::kUnsupported, std::string(op) + ": this build has no " +
+    return Status(StatusCode::kUnsupported, internal::no_kernel_prefix(op) + "" +
                                                 unpool_mode_name(mode) + " kernel for " +
                                                 std::to_string(8 * bytes) + "-bit elements");
   }

@@ -1,5 +1,7 @@
 #include "validation.h"
 
+#include "device.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -133,6 +135,8 @@ Status check_no_overlap(const char* op, const char* name_a, const TensorView& a,
 
 Status choose_layout(const char* op, std::initializer_list<const TensorView*> views,
                      KernelLayout* layout) {
+  // Every operator chooses its layout before it looks up a kernel: the device is settled here too.
+  if (Status s = resolve_call_device(op); !s.ok()) return s;
   const int64_t channels = (*views.begin())->shape[kC];
   bool planar = true, interleaved = true, packed = channels == 3 || channels == 4;
   for (const TensorView* view : views) {

@@ -12,6 +12,7 @@ enum class StatusCode : int {
   kUnsupported = 2,      // valid, but this build has no kernel for it
   kOutOfRange = 3,       // sizes whose element or byte counts overflow, indices out of bounds
   kInternal = 4,  // a kernel reported an error after validation passed (a bug: please report)
+  kUnavailable = 5,  // the device the call is to run on is missing at run time (no GPU, no driver)
 };
 
 const char* status_code_name(StatusCode code);

@@ -3,6 +3,7 @@
 
 #include "upsample/conv.h"
 #include "upsample/cpu.h"
+#include "upsample/device.h"
 #include "upsample/pool.h"
 #include "upsample/presets.h"
 #include "upsample/resize.h"
