@@ -25,17 +25,32 @@ bool has_feature(const uint64_t* features, int count, halide_target_feature_t fe
   return word < count && (features[word] >> (int(feature) % 64) & 1) != 0;
 }
 
-// The variant a target's feature set belongs to.
+// Each variant and the features it adds to the rung below it (x86: SSE4.1 < AVX2 < AVX-512 <
+// VBMI; ARM: dot product + fp16 over baseline), as cmake/UpsampleTargets.cmake compiles them. The
+// one table both classifies a target's features and lists a variant's.
+struct Rung {
+  CpuVariant variant;
+  std::vector<halide_target_feature_t> added;
+};
+const std::vector<Rung>& ladder() {
+  static const std::vector<Rung> rungs = {
+      {CpuVariant::kAvx512Vbmi, {halide_target_feature_avx512_cannonlake}},
+      {CpuVariant::kAvx512, {halide_target_feature_avx512, halide_target_feature_avx512_skylake}},
+      {CpuVariant::kAvx2,
+       {halide_target_feature_avx, halide_target_feature_avx2, halide_target_feature_fma,
+        halide_target_feature_f16c}},
+      {CpuVariant::kSse41, {halide_target_feature_sse41}},
+      {CpuVariant::kArmDotProdFp16,
+       {halide_target_feature_arm_dot_prod, halide_target_feature_arm_fp16}}};
+  return rungs;
+}
+
+// The variant a target's feature set belongs to: the best rung any of whose features it has.
 CpuVariant variant_of(int count, const uint64_t* features) {
-  auto has = [&](halide_target_feature_t feature) { return has_feature(features, count, feature); };
-  if (has(halide_target_feature_avx512_cannonlake)) return CpuVariant::kAvx512Vbmi;
-  if (has(halide_target_feature_avx512_skylake) || has(halide_target_feature_avx512)) {
-    return CpuVariant::kAvx512;
-  }
-  if (has(halide_target_feature_avx2) || has(halide_target_feature_avx)) return CpuVariant::kAvx2;
-  if (has(halide_target_feature_sse41)) return CpuVariant::kSse41;
-  if (has(halide_target_feature_arm_dot_prod) || has(halide_target_feature_arm_fp16)) {
-    return CpuVariant::kArmDotProdFp16;
+  for (const Rung& rung : ladder()) {
+    for (halide_target_feature_t feature : rung.added) {
+      if (has_feature(features, count, feature)) return rung.variant;
+    }
   }
   return CpuVariant::kBaseline;
 }
@@ -105,29 +120,18 @@ int can_use_target_features(int count, const uint64_t* features) {
   return 1;
 }
 
-// The features Halide compiles each variant with (cmake/UpsampleTargets.cmake).
+// The features Halide compiles a variant with: its rung's and, on x86, every rung's below it.
 std::vector<halide_target_feature_t> features_of(CpuVariant variant) {
-  switch (variant) {
-    case CpuVariant::kAvx512Vbmi:
-      return {halide_target_feature_sse41,          halide_target_feature_avx,
-              halide_target_feature_avx2,           halide_target_feature_fma,
-              halide_target_feature_f16c,           halide_target_feature_avx512,
-              halide_target_feature_avx512_skylake, halide_target_feature_avx512_cannonlake};
-    case CpuVariant::kAvx512:
-      return {halide_target_feature_sse41,         halide_target_feature_avx,
-              halide_target_feature_avx2,          halide_target_feature_fma,
-              halide_target_feature_f16c,          halide_target_feature_avx512,
-              halide_target_feature_avx512_skylake};
-    case CpuVariant::kAvx2:
-      return {halide_target_feature_sse41, halide_target_feature_avx, halide_target_feature_avx2,
-              halide_target_feature_fma, halide_target_feature_f16c};
-    case CpuVariant::kSse41:
-      return {halide_target_feature_sse41};
-    case CpuVariant::kArmDotProdFp16:
-      return {halide_target_feature_arm_dot_prod, halide_target_feature_arm_fp16};
-    default:
-      return {};
+  std::vector<halide_target_feature_t> features;
+  bool below = false;
+  for (const Rung& rung : ladder()) {
+    const bool x86 = rung.variant != CpuVariant::kArmDotProdFp16;
+    if (rung.variant == variant) below = true;
+    if (below && (rung.variant == variant || (x86 && variant != CpuVariant::kArmDotProdFp16))) {
+      features.insert(features.end(), rung.added.begin(), rung.added.end());
+    }
   }
+  return features;
 }
 
 // The variant the wrappers will pick: the first of this build's list (UPSAMPLE_CPU_VARIANTS,
