@@ -32,16 +32,14 @@ float weight_at(const TensorView& weight, int64_t n, int64_t c, int64_t h, int64
 
 // Channels [first, first + count) of a view.
 TensorView channel_slice(const TensorView& view, int64_t first, int64_t count) {
-  TensorView slice = view;
-  slice.data = static_cast<float*>(view.data) + first * view.strides[kC];
+  TensorView slice = offset_view(view, first * view.strides[kC]);
   slice.shape[kC] = count;
   return slice;
 }
 
 // The outputs of one phase along `axis` (kH or kW) of a view.
 TensorView phase_slice(const TensorView& view, int axis, const AxisPhase& phase) {
-  TensorView slice = view;
-  slice.data = static_cast<float*>(view.data) + phase.first * view.strides[axis];
+  TensorView slice = offset_view(view, phase.first * view.strides[axis]);
   slice.shape[axis] = phase.count;
   slice.strides[axis] = view.strides[axis] * phase.step;
   return slice;
@@ -100,6 +98,12 @@ Status run_correlation(const char* op, const TensorView& input, const TensorView
   if (kernel == nullptr) {
     return Status(StatusCode::kUnsupported, internal::no_kernel_prefix(op) + "kernel");
   }
+  // Weights are packed on the host: a GPU's copy is read back (weights are small).
+  HostCopy host_weight, host_bias;
+  if (Status s = host_weight.read(op, weight); !s.ok()) return s;
+  if (bias != nullptr) {
+    if (Status s = host_bias.read(op, *bias); !s.ok()) return s;
+  }
   const int64_t in_per_group = input.shape[kC] / groups;
   const int64_t out_per_group = output.shape[kC] / groups;
   const int64_t out_padded = round_up(out_per_group, kChannelTile);
@@ -109,7 +113,7 @@ Status run_correlation(const char* op, const TensorView& input, const TensorView
     const TensorView group_in = channel_slice(input, g * in_per_group, in_per_group);
     const TensorView group_out = channel_slice(output, g * out_per_group, out_per_group);
     for (int64_t o = 0; o < out_per_group && bias != nullptr; o++) {
-      bias_padded[size_t(o)] = weight_at(*bias, 0, g * out_per_group + o, 0, 0);
+      bias_padded[size_t(o)] = weight_at(host_bias.view(), 0, g * out_per_group + o, 0, 0);
     }
     for (const AxisPhase& py : phases_y) {
       for (const AxisPhase& px : phases_x) {
@@ -127,7 +131,7 @@ Status run_correlation(const char* op, const TensorView& input, const TensorView
                 int64_t index[4] = {0, 0, ky, kx};
                 index[roles.output_axis] = roles.output_axis == kN ? g * out_per_group + o : o;
                 index[roles.input_axis] = roles.input_axis == kN ? g * in_per_group + i : i;
-                row[o] = weight_at(weight, index[0], index[1], index[2], index[3]);
+                row[o] = weight_at(host_weight.view(), index[0], index[1], index[2], index[3]);
               }
             }
           }
@@ -165,7 +169,11 @@ Status run_weight_grad(const char* op, const TensorView& a, const TensorView& b,
   const int64_t b_padded = round_up(b_per_group, kChannelTile);
   const int64_t kernel_h = grad_weight.shape[kH], kernel_w = grad_weight.shape[kW];
   std::vector<float> sums(size_t(b_padded * a_per_group * kernel_w * kernel_h));
-  float* grad = static_cast<float*>(grad_weight.data);
+  // The gradient is gathered on the host from the kernel's padded layout.
+  HostResult host_grad;
+  if (Status s = host_grad.prepare(op, grad_weight); !s.ok()) return s;
+  const TensorView& grad_view = host_grad.view();
+  float* grad = static_cast<float*>(grad_view.data);
   for (int g = 0; g < groups; g++) {
     HalideBuffer group_a(channel_slice(a, g * a_per_group, a_per_group),
                          value_type(DType::kFloat32));
@@ -185,14 +193,14 @@ Status run_weight_grad(const char* op, const TensorView& a, const TensorView& b,
         for (int64_t o = 0; o < a_per_group; o++) {
           const float* row = &sums[size_t(((ky * kernel_w + kx) * a_per_group + o) * b_padded)];
           for (int64_t i = 0; i < b_per_group; i++) {
-            grad[(g * a_per_group + o) * grad_weight.strides[kN] + i * grad_weight.strides[kC] +
-                 ky * grad_weight.strides[kH] + kx * grad_weight.strides[kW]] = row[i];
+            grad[(g * a_per_group + o) * grad_view.strides[kN] + i * grad_view.strides[kC] +
+                 ky * grad_view.strides[kH] + kx * grad_view.strides[kW]] = row[i];
           }
         }
       }
     }
   }
-  return Status::Ok();
+  return host_grad.store(op);
 }
 
 Status run_channel_sums(const char* op, const TensorView& grad_output,
@@ -208,10 +216,12 @@ Status run_channel_sums(const char* op, const TensorView& grad_output,
   HalideBuffer in(grad_output, value_type(DType::kFloat32));
   HalideBuffer out(sums.data(), {int32_t(channels)});
   if (Status s = call_kernel(op, [&] { return kernel(in.get(), out.get()); }); !s.ok()) return s;
+  HostResult host_bias;
+  if (Status s = host_bias.prepare(op, grad_bias); !s.ok()) return s;
   for (int64_t c = 0; c < channels; c++) {
-    static_cast<float*>(grad_bias.data)[c * grad_bias.strides[kC]] = sums[size_t(c)];
+    static_cast<float*>(host_bias.view().data)[c * host_bias.view().strides[kC]] = sums[size_t(c)];
   }
-  return Status::Ok();
+  return host_bias.store(op);
 }
 
 Status check_float32(const char* op, const char* name, const TensorView& view) {
@@ -238,6 +248,31 @@ Status check_gradient(const char* op, const char* name, const TensorView& grad,
   return Status::Ok();
 }
 
+namespace {
+
+// The weight-gradient and bias-gradient kernels exist for the call's device, so that a missing
+// one (a GPU without the variant, with no CPU allowed) fails before any gradient is written.
+Status check_gradient_kernels(const char* op, const TensorView& input,
+                              const TensorView& grad_output, const TensorView* grad_weight,
+                              const TensorView* grad_bias) {
+  KernelLayout layout;
+  if (grad_weight != nullptr) {
+    if (Status s = choose_layout(op, {&input, &grad_output}, &layout); !s.ok()) return s;
+    if (find_conv_weight_grad_kernel(layout) == nullptr) {
+      return Status(StatusCode::kUnsupported, no_kernel_prefix(op) + "weight gradient kernel");
+    }
+  }
+  if (grad_bias != nullptr) {
+    if (Status s = choose_layout(op, {&grad_output}, &layout); !s.ok()) return s;
+    if (find_channel_sum_kernel(layout) == nullptr) {
+      return Status(StatusCode::kUnsupported, no_kernel_prefix(op) + "bias gradient kernel");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status check_gradients(const char* op, const TensorView& input, const TensorView& weight,
                        const TensorView& grad_output, const TensorView* grad_input,
                        const TensorView* grad_weight, const TensorView* grad_bias) {
@@ -250,6 +285,9 @@ Status check_gradients(const char* op, const TensorView& input, const TensorView
     if (Status s = check_gradient(op, "grad_weight", *grad_weight, weight, inputs); !s.ok()) {
       return s;
     }
+  }
+  if (Status s = check_gradient_kernels(op, input, grad_output, grad_weight, grad_bias); !s.ok()) {
+    return s;
   }
   if (grad_bias != nullptr) {
     TensorView bias_shape = *grad_bias;

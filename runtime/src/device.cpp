@@ -20,6 +20,8 @@ namespace internal {
 namespace {
 
 thread_local Device current_call_device = Device::kCPU;
+// Whether the current call's tensors are in GPU memory: such a call can never move to the CPU.
+thread_local bool current_call_on_device_memory = false;
 thread_local Device last_device = Device::kCPU;
 
 // An unknown UPSAMPLE_DEVICE value leaves the CPU policy; set_execution_policy reports errors.
@@ -90,8 +92,37 @@ const halide_device_interface_t* device_interface(Device device) {
   return nullptr;
 }
 
-Status resolve_call_device(const char* op) {
+uint64_t native_device_handle(const halide_buffer_t* buffer) {
+#ifdef UPSAMPLE_HAS_OPENCL
+  return halide_opencl_get_cl_mem(nullptr, const_cast<halide_buffer_t*>(buffer));
+#elif defined(UPSAMPLE_HAS_CUDA)
+  return halide_cuda_get_device_ptr(nullptr, const_cast<halide_buffer_t*>(buffer));
+#else
+  (void)buffer;
+  return 0;
+#endif
+}
+
+Status resolve_call_device(const char* op, std::initializer_list<const TensorView*> views) {
   current_call_device = Device::kCPU;
+  current_call_on_device_memory = false;
+  // Validation has checked that all tensors of a call are in one place.
+  const Device memory = views.size() > 0 ? (*views.begin())->device : Device::kCPU;
+  if (memory != Device::kCPU) {
+    if (!has_device_variants(memory)) {
+      return Status(StatusCode::kUnsupported,
+                    std::string(op) + ": the tensors are in " + device_name(memory) +
+                        " memory, but this build has no " + device_name(memory) +
+                        " variants (configure with UPSAMPLE_GPU=" + device_name(memory) + ")");
+    }
+    const Status available = device_status(memory);
+    if (!available.ok()) {
+      return Status(available.code(), std::string(op) + ": " + available.message());
+    }
+    current_call_device = memory;
+    current_call_on_device_memory = true;
+    return Status::Ok();
+  }
   const Device wanted = Device(policy_device().load());
   if (wanted == Device::kCPU) return Status::Ok();
   const Status available = device_status(wanted);
@@ -116,7 +147,7 @@ std::string no_kernel_prefix(const char* op) {
 }
 
 bool fall_back_to_cpu() {
-  if (!policy_fallback().load()) return false;
+  if (current_call_on_device_memory || !policy_fallback().load()) return false;
   current_call_device = Device::kCPU;
   return true;
 }

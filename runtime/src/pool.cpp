@@ -110,7 +110,10 @@ Status check_index_values(const char* op, const TensorView& indices, const Tenso
   }
   for (int64_t row = 0; row < rows; row++) {
     if (bad_rows[size_t(row)] != 0) {
-      return bad_index_in_row(op, indices, output, space, row / indices.shape[kH],
+      // Indices in GPU memory are read back to name the offender (only on this error path).
+      internal::HostCopy host_indices;
+      if (Status s = host_indices.read(op, indices); !s.ok()) return s;
+      return bad_index_in_row(op, host_indices.view(), output, space, row / indices.shape[kH],
                               row % indices.shape[kH]);
     }
   }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "conv_common.h"
+#include "halide_bridge.h"
 #include "upsample/resize_conv.h"
 #include "validation.h"
 
@@ -19,25 +20,16 @@ Status prefixed(const char* op, const Status& status) {
 
 // The resized tensor: the input's N and C at the resized size, in the input's layout.
 Status make_resized(const char* op, const TensorView& input, const ResizeConv2dOptions& options,
-                    std::vector<float>* storage, TensorView* resized) {
+                    internal::ScratchTensor* storage, TensorView* resized) {
   if (Status s = internal::check_view(op, "input", input, false); !s.ok()) return s;
   if (options.resized_h < 1 || options.resized_w < 1) {
     return internal::invalid(op, "resized size " + std::to_string(options.resized_h) + "x" +
                                      std::to_string(options.resized_w) + " is not positive");
   }
-  *resized = make_tensor(nullptr, DType::kFloat32, input.layout, input.shape[kN], input.shape[kC],
-                         options.resized_h, options.resized_w);
-  const int64_t count = element_count(*resized);
-  if (count < 0 || count > (int64_t(1) << 40)) {
-    return internal::out_of_range(op, "the resized tensor's size overflows");
-  }
-  try {
-    storage->resize(size_t(count));
-  } catch (const std::bad_alloc&) {
-    return internal::out_of_range(
-        op, "cannot allocate the resized tensor of " + std::to_string(count) + " floats");
-  }
-  resized->data = storage->data();
+  // Where the input is: host memory, or the GPU that holds it.
+  const int64_t shape[4] = {input.shape[kN], input.shape[kC], options.resized_h, options.resized_w};
+  if (Status s = storage->allocate(op, input, DType::kFloat32, shape); !s.ok()) return s;
+  *resized = storage->view();
   return Status::Ok();
 }
 
@@ -46,7 +38,7 @@ Status make_resized(const char* op, const TensorView& input, const ResizeConv2dO
 Status resize_conv2d(const TensorView& input, const TensorView& weight, const TensorView* bias,
                      const TensorView& output, const ResizeConv2dOptions& options) {
   const char* op = "resize_conv2d";
-  std::vector<float> storage;
+  internal::ScratchTensor storage;
   TensorView resized;
   if (Status s = make_resized(op, input, options, &storage, &resized); !s.ok()) return s;
   // Check the convolution before resizing, so a bad weight or output costs nothing.
@@ -83,7 +75,7 @@ Status resize_conv2d_backward(const TensorView& input, const TensorView& weight,
                               const TensorView* grad_weight, const TensorView* grad_bias,
                               const ResizeConv2dOptions& options) {
   const char* op = "resize_conv2d_backward";
-  std::vector<float> storage, grad_storage;
+  internal::ScratchTensor storage, grad_storage;
   TensorView resized;
   if (Status s = make_resized(op, input, options, &storage, &resized); !s.ok()) return s;
   // Every gradient is checked against the caller's tensors before anything is written: the
@@ -117,8 +109,10 @@ Status resize_conv2d_backward(const TensorView& input, const TensorView& weight,
   if (Status s = resize(input, resized, options.resize); !s.ok()) return prefixed(op, s);
   TensorView grad_resized = resized;
   if (grad_input != nullptr) {
-    grad_storage.resize(storage.size());
-    grad_resized.data = grad_storage.data();
+    if (Status s = grad_storage.allocate(op, input, DType::kFloat32, resized.shape); !s.ok()) {
+      return s;
+    }
+    grad_resized = grad_storage.view();
   }
   if (Status s = conv2d_backward(resized, weight, grad_output,
                                  grad_input != nullptr ? &grad_resized : nullptr, grad_weight,

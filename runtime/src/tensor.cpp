@@ -79,6 +79,14 @@ TensorView make_input_tensor(const void* data, DType dtype, Layout layout, int64
   return make_tensor(const_cast<void*>(data), dtype, layout, n, c, h, w);
 }
 
+TensorView make_device_tensor(Device device, uint64_t device_handle, DType dtype, Layout layout,
+                              int64_t n, int64_t c, int64_t h, int64_t w) {
+  TensorView view = make_tensor(nullptr, dtype, layout, n, c, h, w);
+  view.device = device;
+  view.device_handle = device_handle;
+  return view;
+}
+
 int64_t element_count(const TensorView& view) {
   int64_t count = 1;
   for (int64_t extent : view.shape) {

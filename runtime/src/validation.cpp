@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 
 namespace upsample::internal {
@@ -41,6 +42,10 @@ bool is_injective(const TensorView& view) {
 
 const char* const kAxisNames[4] = {"N", "C", "H", "W"};
 
+const char* memory_name(Device device) {
+  return device == Device::kCPU ? "host" : device_name(device);
+}
+
 }  // namespace
 
 Status invalid(const char* op, const std::string& what) {
@@ -62,7 +67,29 @@ std::string shape_string(const TensorView& view) {
 
 Status check_view(const char* op, const char* name, const TensorView& view, bool is_output) {
   const std::string prefix = std::string(name) + ": ";
-  if (view.data == nullptr) return invalid(op, prefix + "data is null");
+  if (std::strcmp(device_name(view.device), "unknown") == 0) {
+    return invalid(op, prefix + "unknown device value " + std::to_string(int(view.device)));
+  }
+  if (view.device == Device::kCPU && view.data == nullptr)
+    return invalid(op, prefix + "data is null");
+  if (view.device != Device::kCPU) {
+    if (view.device_handle == 0) {
+      return invalid(op, prefix + "device_handle is null (a " + device_name(view.device) +
+                             " tensor's memory)");
+    }
+    if (view.data != nullptr) {
+      return invalid(op, prefix + "data must be null for a tensor in " + device_name(view.device) +
+                             " memory (device_handle holds it)");
+    }
+    if (dtype_size(view.dtype) != 0 && view.device_offset % dtype_size(view.dtype) != 0) {
+      return invalid(op, prefix + "device_offset " + std::to_string(view.device_offset) +
+                             " is not a multiple of the " + dtype_name(view.dtype) +
+                             " element size");
+    }
+  } else if (view.device_handle != 0 || view.device_offset != 0) {
+    return invalid(op, prefix + "device_handle and device_offset must be 0 for host memory " +
+                           "(set device to name the GPU that holds them)");
+  }
   if (dtype_size(view.dtype) == 0) {
     return invalid(op, prefix + "unknown dtype value " + std::to_string(int(view.dtype)));
   }
@@ -94,6 +121,7 @@ Status check_view(const char* op, const char* name, const TensorView& view, bool
       bytes > std::numeric_limits<int64_t>::max() / 2) {
     return out_of_range(op, prefix + "byte size overflows; shape " + shape_string(view));
   }
+  if (Status s = check_device_extent(op, name, view, uint64_t(bytes)); !s.ok()) return s;
   if (is_output && !is_injective(view)) {
     return invalid(op,
                    prefix + "strides make elements overlap; an output needs distinct addresses");
@@ -123,7 +151,17 @@ Status check_pair(const char* op, const TensorView& input, const TensorView& out
 
 Status check_no_overlap(const char* op, const char* name_a, const TensorView& a, const char* name_b,
                         const TensorView& b) {
-  const auto begin = [](const TensorView& v) { return reinterpret_cast<uintptr_t>(v.data); };
+  if (a.device != b.device) {
+    return invalid(op, std::string(name_a) + " is in " + memory_name(a.device) + " memory, " +
+                           name_b + " in " + memory_name(b.device) +
+                           " memory: all tensors of a call must be in one place");
+  }
+  // OpenCL allocations are separate objects; host and CUDA memory share one address space.
+  if (a.device == Device::kOpenCL && a.device_handle != b.device_handle) return Status::Ok();
+  const auto begin = [](const TensorView& v) {
+    return v.device == Device::kCPU ? reinterpret_cast<uintptr_t>(v.data)
+                                    : uintptr_t(v.device_handle + v.device_offset);
+  };
   const auto end = [&](const TensorView& v) {
     return begin(v) + uintptr_t(last_offset(v) + 1) * dtype_size(v.dtype);
   };
@@ -136,7 +174,7 @@ Status check_no_overlap(const char* op, const char* name_a, const TensorView& a,
 Status choose_layout(const char* op, std::initializer_list<const TensorView*> views,
                      KernelLayout* layout) {
   // Every operator chooses its layout before it looks up a kernel: the device is settled here too.
-  if (Status s = resolve_call_device(op); !s.ok()) return s;
+  if (Status s = resolve_call_device(op, views); !s.ok()) return s;
   const int64_t channels = (*views.begin())->shape[kC];
   bool planar = true, interleaved = true, packed = channels == 3 || channels == 4;
   for (const TensorView* view : views) {
@@ -158,6 +196,17 @@ Status choose_layout(const char* op, std::initializer_list<const TensorView*> vi
   return Status::Ok();
 }
 
+TensorView offset_view(const TensorView& view, int64_t elements) {
+  TensorView moved = view;
+  const int64_t bytes = elements * int64_t(dtype_size(view.dtype));
+  if (view.device == Device::kCPU) {
+    moved.data = static_cast<uint8_t*>(view.data) + bytes;
+  } else {
+    moved.device_offset += uint64_t(bytes);
+  }
+  return moved;
+}
+
 size_t fuse_small_pixels(TensorView* input, TensorView* output) {
   const size_t size = dtype_size(input->dtype);
   const int64_t channels = input->shape[kC];
@@ -166,7 +215,9 @@ size_t fuse_small_pixels(TensorView* input, TensorView* output) {
   for (const TensorView* view : {input, output}) {
     if (view->strides[kC] != 1 || view->strides[kW] != channels) return size;
     if (view->strides[kH] % channels != 0 || view->strides[kN] % channels != 0) return size;
-    if (reinterpret_cast<uintptr_t>(view->data) % uintptr_t(pixel_bytes) != 0) return size;
+    const uintptr_t address = reinterpret_cast<uintptr_t>(view->data) +
+                              uintptr_t(view->device_handle + view->device_offset);
+    if (address % uintptr_t(pixel_bytes) != 0) return size;
   }
   for (TensorView* view : {input, output}) {
     view->shape[kC] = 1;

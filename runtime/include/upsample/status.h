@@ -11,7 +11,7 @@ enum class StatusCode : int {
   kInvalidArgument = 1,  // a shape, dtype, stride, option or pointer the operator cannot accept
   kUnsupported = 2,      // valid, but this build has no kernel for it
   kOutOfRange = 3,       // sizes whose element or byte counts overflow, indices out of bounds
-  kInternal = 4,  // a kernel reported an error after validation passed (a bug: please report)
+  kInternal = 4,     // a kernel reported an error after validation passed (a bug: please report)
   kUnavailable = 5,  // the device the call is to run on is missing at run time (no GPU, no driver)
 };
 
