@@ -6,7 +6,7 @@
 #   android-arm64, android-armv7  generate the libraries (no NDK here), check every object's machine
 #   opencl          the whole suite with every call on OpenCL (PoCL here), through the GPU schedules
 #   cuda            generate the CUDA variants, assemble their PTX with ptxas for sm_75..sm_90
-#                   (skipped without ptxas; the whole suite on a GPU needs one: not run here)
+#                   (skipped without ptxas); the whole suite on CUDA (skipped without a GPU)
 # A family whose tools are missing is skipped with a message saying what is missing.
 # UPSAMPLE_FAMILIES="x86-64 aarch64" limits the run to those families.
 set -euo pipefail

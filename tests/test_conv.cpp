@@ -328,6 +328,10 @@ std::vector<ConvCase> wide_cases() {
   const Op T = Op::kConvTranspose2d, C = Op::kConv2d;
   add(T, {1, 70, 4, 5}, {70, 67, 3, 3}, make_spec(2, 2, 1, 1, 1, 0, 1, 1, 1), Mem::kNCHW,
       Mem::kNCHW);
+  // 64 outputs: whole 64-channel blocks, but not whole register tiles where a tile is 12, 24 or
+  // 48 channels (NEON, SSE4.1, AVX2): the last tile reaches past channel 63.
+  add(T, {1, 8, 5, 4}, {8, 64, 3, 3}, make_spec(2, 2, 1, 1, 1, 0, 1, 1, 1), Mem::kNCHW, Mem::kNCHW);
+  add(C, {1, 6, 5, 6}, {64, 6, 3, 3}, make_spec(1, 1, 1, 1, 0, 0, 1, 1, 1), Mem::kNHWC, Mem::kNCHW);
   add(T, {2, 16, 3, 4}, {16, 65, 2, 3}, make_spec(2, 1, 0, 1, 0, 0, 1, 2, 2), Mem::kNHWC,
       Mem::kNCHW);
   add(T, {1, 132, 3, 3}, {132, 17, 3, 3}, make_spec(3, 3, 1, 1, 2, 1, 1, 1, 4), Mem::kNCHWCrop,

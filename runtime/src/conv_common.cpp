@@ -11,10 +11,16 @@
 namespace upsample::internal {
 namespace {
 
-// Output channels per register tile of the correlation kernel and input channels per tile of the
-// weight gradient kernel (schedules/conv_schedule.h, kConvChannelTile): packed weights, biases
-// and gradient scratch are padded to a multiple of it.
+// The channel block of the kernels' packed operands (schedules/conv_schedule.h, kConvChannelTile):
+// packed weights, biases and gradient scratch hold a whole number of blocks.
 constexpr int64_t kChannelTile = 64;
+
+// Packed weights and biases: whole blocks past the last output channel. A register tile is
+// lanes x vectors channels (12 to 64: NEON and SSE4.1 12, AVX2 24, AVX-512 64), not always a
+// divisor of the block, and the last tile reads up to tile - 1 channels past the outputs.
+int64_t padded_output_channels(int64_t channels) {
+  return (channels + kChannelTile - 1) / kChannelTile * kChannelTile + kChannelTile;
+}
 
 int64_t round_up(int64_t value, int64_t multiple) {
   return (value + multiple - 1) / multiple * multiple;
@@ -106,7 +112,7 @@ Status run_correlation(const char* op, const TensorView& input, const TensorView
   }
   const int64_t in_per_group = input.shape[kC] / groups;
   const int64_t out_per_group = output.shape[kC] / groups;
-  const int64_t out_padded = round_up(out_per_group, kChannelTile);
+  const int64_t out_padded = padded_output_channels(out_per_group);
   std::vector<float> bias_padded(size_t(out_padded), 0.0f);
   std::vector<float> packed;
   for (int g = 0; g < groups; g++) {
