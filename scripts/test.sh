@@ -52,7 +52,7 @@ done
 if wanted opencl; then
   echo "test.sh: opencl: the whole suite on OpenCL"
   cmake --preset opencl -DUPSAMPLE_X86_64_TARGETS=x86-64-linux-large_buffers
-  cmake --build --preset opencl --target upsample_tests
+  cmake --build --preset opencl --target upsample_tests upsample_gpu_bench
   ctest --preset opencl -L opencl -j "$jobs"
 fi
 
@@ -61,6 +61,7 @@ if wanted cuda; then
   cmake --preset cuda -DUPSAMPLE_X86_64_TARGETS=x86-64-linux-large_buffers
   # The suite links the CUDA runtime and context hooks; without a GPU its CUDA run skips (77),
   # naming the driver's error.
-  cmake --build --preset cuda --target upsample_gpu_libraries upsample_ptx_check upsample_tests
+  cmake --build --preset cuda --target upsample_gpu_libraries upsample_ptx_check upsample_tests \
+    upsample_gpu_bench
   ctest --preset cuda -L cuda -j "$jobs"
 fi
