@@ -236,6 +236,34 @@ TEST_CASE("device memory: OpenCL cl_mem tensors are wrapped, on the library's co
                 bilinear_reference(input, 10, 14), 1e-5);
   }
 
+  SECTION("an unaligned NHWC view keeps its channel-innermost layout when staged") {
+    // The NCHW input above read as NHWC data of the same shape: any values will do.
+    ClBuffer in(cl.context, cl.queue, input.data(), input.size() * 4);
+    ClBuffer out(cl.context, cl.queue, untouched.data(), untouched.size() * 4);
+    const upsample::Status st =
+        upsample::resize(cl_tensor(in, Layout::kNHWC, 2, 3, 5, 7),
+                         cl_tensor(out, Layout::kNHWC, 2, 3, 10, 14, 12), bilinear);
+    INFO(st.message());
+    REQUIRE(st.ok());
+    // The reference in NCHW: transpose the NHWC input and output.
+    std::vector<float> nchw_in(input.size());
+    for (int64_t n = 0; n < 2; n++)
+      for (int64_t c = 0; c < 3; c++)
+        for (int64_t y = 0; y < 5; y++)
+          for (int64_t x = 0; x < 7; x++)
+            nchw_in[size_t(((n * 3 + c) * 5 + y) * 7 + x)] =
+                input[size_t(((n * 5 + y) * 7 + x) * 3 + c)];
+    const std::vector<float> got = out.read_floats(12, 2 * 3 * 10 * 14);
+    std::vector<float> nchw_got(got.size());
+    for (int64_t n = 0; n < 2; n++)
+      for (int64_t c = 0; c < 3; c++)
+        for (int64_t y = 0; y < 10; y++)
+          for (int64_t x = 0; x < 14; x++)
+            nchw_got[size_t(((n * 3 + c) * 10 + y) * 14 + x)] =
+                got[size_t(((n * 10 + y) * 14 + x) * 3 + c)];
+    check_close(nchw_got, bilinear_reference(nchw_in, 10, 14), 1e-5);
+  }
+
   SECTION("a cl_mem smaller than its view") {
     ClBuffer in(cl.context, cl.queue, input.data(), input.size() * 4);
     ClBuffer out(cl.context, cl.queue, untouched.data(), 100 * 4);

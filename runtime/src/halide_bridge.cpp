@@ -1,5 +1,7 @@
 #include "halide_bridge.h"
 
+#include <algorithm>
+
 #include <mutex>
 #include <new>
 #include <vector>
@@ -60,8 +62,11 @@ HalideBuffer::HalideBuffer(const TensorView& view, halide_type_t type)
   view_buffer_.dim = view_dims_;
   view_memory_ = wrap(view, &view_buffer_);
   if (!error_.empty()) return;
+  // Dense in the view's own axis order, so the kernel's layout (channel-innermost or not) holds.
+  int order[4] = {kW, kH, kC, kN};
+  std::stable_sort(order, order + 4,
+                   [&](int a, int b) { return view.strides[a] < view.strides[b]; });
   int64_t dense[4];
-  const int order[4] = {kW, kH, kC, kN};
   int64_t stride = 1;
   for (int axis : order) {
     dense[axis] = stride;
