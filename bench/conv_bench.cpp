@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "bandwidth.h"
+#include "bench_common.h"
 #include "peak.h"
 #include "upsample/upsample.h"
 
@@ -52,18 +53,14 @@ using upsample::DType;
 using upsample::Layout;
 using upsample::TensorView;
 
-struct Config {
-  bool quick = false;
-  bool verify = true;
+struct Config : CommonOptions {
+  Config() {
+    repetitions = 3;
+    min_time = 0.3;
+    csv = UPSAMPLE_CONV_BENCH_DEFAULT_CSV;
+  }
   int rounds = 3;
-  int repetitions = 3;
-  double min_time = 0.3;
-  std::vector<int> threads = {1, 2};
-  size_t bandwidth_mib = 256;
-  int bandwidth_runs = 5;
   int peak_runs = 5;
-  std::string csv = UPSAMPLE_CONV_BENCH_DEFAULT_CSV;
-  std::string table;
   std::string pytorch_csv;
 };
 Config g_config;
@@ -102,14 +99,16 @@ const char* op_name(Op op) {
   return "?";
 }
 
-bool is_conv(Op op) { return op == Op::kConvFwd || op == Op::kConvBwd; }
+bool is_conv(Op op) {
+  return op == Op::kConvFwd || op == Op::kConvBwd;
+}
 
 struct Case {
   Op op;
   int shape;  // index into kConvShapes for the convolutions, unused otherwise
   Layout layout;
   int threads;
-  std::string name;   // the benchmark's name: op/case/layout/tN
+  std::string name;  // the benchmark's name: op/case/layout/tN
   std::string shape_name() const;
   std::string key() const;  // op/case/layout/threads, as in the PyTorch CSV
 };
@@ -212,7 +211,8 @@ Workspace& workspace(const Case& c) {
               double(s.h) * double(s.w);
     if (c.op == Op::kConvFwd) {
       w.output.allocate(out_n * 4);
-      w.out_v = upsample::make_tensor(w.output.f(), DType::kFloat32, c.layout, s.n, s.c_out, oh, ow);
+      w.out_v =
+          upsample::make_tensor(w.output.f(), DType::kFloat32, c.layout, s.n, s.c_out, oh, ow);
       w.read_bytes = double(in_n + w_n + size_t(s.c_out)) * 4;
       w.written_bytes = double(out_n) * 4;
     } else {
@@ -222,10 +222,10 @@ Workspace& workspace(const Case& c) {
       w.grad_input.allocate(in_n * 4);
       w.grad_weight.allocate(w_n * 4);
       w.grad_bias.allocate(size_t(s.c_out) * 4);
-      w.go_v = upsample::make_tensor(w.grad_output.f(), DType::kFloat32, c.layout, s.n, s.c_out,
-                                     oh, ow);
-      w.gi_v = upsample::make_tensor(w.grad_input.f(), DType::kFloat32, c.layout, s.n, s.c_in,
-                                     s.h, s.w);
+      w.go_v =
+          upsample::make_tensor(w.grad_output.f(), DType::kFloat32, c.layout, s.n, s.c_out, oh, ow);
+      w.gi_v =
+          upsample::make_tensor(w.grad_input.f(), DType::kFloat32, c.layout, s.n, s.c_in, s.h, s.w);
       w.gw_v = upsample::make_tensor(w.grad_weight.f(), DType::kFloat32, Layout::kNCHW, s.c_in,
                                      s.c_out, s.kernel, s.kernel);
       w.gb_v = upsample::make_vector_tensor(w.grad_bias.f(), s.c_out);
@@ -459,16 +459,15 @@ Verdict verify_copy(const Case& c, Workspace& w) {
         for (int64_t y = 0; y < w.in_v.shape[2]; ++y)
           for (int64_t x = 0; x < w.in_v.shape[3]; ++x) {
             const int64_t e = offset(w.idx_v, n, ch, y, x);
-            const int64_t index =
-                i32 ? w.indices.as<int32_t>()[e] : w.indices.as<int64_t>()[e];
+            const int64_t index = i32 ? w.indices.as<int32_t>()[e] : w.indices.as<int64_t>()[e];
             want[size_t((n * o.shape[1] + ch) * plane + index)] = at(w.in_v, n, ch, y, x);
           }
     for (int64_t n = 0; n < o.shape[0]; ++n)
       for (int64_t ch = 0; ch < o.shape[1]; ++ch)
         for (int64_t y = 0; y < o.shape[2]; ++y)
           for (int64_t x = 0; x < o.shape[3]; ++x)
-            check(at(o, n, ch, y, x), want[size_t((n * o.shape[1] + ch) * plane + y * o.shape[3] + x)],
-                  n, ch, y, x);
+            check(at(o, n, ch, y, x),
+                  want[size_t((n * o.shape[1] + ch) * plane + y * o.shape[3] + x)], n, ch, y, x);
   }
   Verdict v;
   v.ok = bad == 0;
@@ -514,11 +513,12 @@ void run_case(benchmark::State& state, const Case& c) {
     benchmark::ClobberMemory();
   }
   if (is_conv(c.op)) {
-    state.counters["GFLOPs"] = benchmark::Counter(w.flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["GFLOPs"] =
+        benchmark::Counter(w.flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
     const auto peak = g_peak_gflops.find(c.threads);
     if (peak != g_peak_gflops.end() && peak->second > 0) {
-      state.counters["of_peak"] = benchmark::Counter(
-          w.flops * 1e-9 / peak->second, benchmark::Counter::kIsIterationInvariantRate);
+      state.counters["of_peak"] = benchmark::Counter(w.flops * 1e-9 / peak->second,
+                                                     benchmark::Counter::kIsIterationInvariantRate);
     }
   } else {
     const double bytes = w.read_bytes + w.written_bytes;
@@ -656,42 +656,6 @@ const TorchTime* torch_time(const Case& c, const char* variant) {
 // ---------------------------------------------------------------------------------------------
 // Output
 
-double min_of(const std::vector<double>& v) {
-  return v.empty() ? NAN : *std::min_element(v.begin(), v.end());
-}
-double median_of(std::vector<double> v) {
-  if (v.empty()) return NAN;
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-std::string fmt(const char* format, double v) {
-  if (std::isnan(v)) return "-";
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), format, v);
-  return buf;
-}
-
-std::string read_first_line(const char* path) {
-  std::ifstream f(path);
-  std::string line;
-  std::getline(f, line);
-  return line;
-}
-
-bool parse_flag(const char* arg, const char* name, std::string* value) {
-  const size_t n = std::strlen(name);
-  if (std::strncmp(arg, name, n) != 0) return false;
-  if (arg[n] == '\0') {
-    value->clear();
-    return true;
-  }
-  if (arg[n] != '=') return false;
-  *value = arg + n + 1;
-  return true;
-}
-
 int usage(const char* argv0) {
   std::fprintf(
       stderr,
@@ -712,48 +676,21 @@ int usage(const char* argv0) {
 int main(int argc, char** argv) {
   using namespace upsample_bench;
   Config& cfg = g_config;
-  bool rounds_given = false, repetitions_given = false, min_time_given = false, peak_only = false;
+  bool rounds_given = false, peak_only = false;
   std::vector<char*> rest = {argv[0]};
   for (int i = 1; i < argc; ++i) {
     std::string v;
-    if (parse_flag(argv[i], "--quick", &v)) {
-      cfg.quick = true;
-    } else if (parse_flag(argv[i], "--peak", &v)) {
+    const FlagResult common = parse_common_flag(argv[i], &cfg);
+    if (common == FlagResult::kExit0) return 0;
+    if (common == FlagResult::kBad) return usage(argv[0]);
+    if (common == FlagResult::kTaken) continue;
+    if (parse_flag(argv[i], "--peak", &v)) {
       peak_only = true;
-    } else if (parse_flag(argv[i], "--probe-cpu", &v)) {
-      std::printf("%.2f\n", parallel_speedup(2, 3));  // as upsample_bench --probe-cpu
-      return 0;
-    } else if (parse_flag(argv[i], "--no-verify", &v)) {
-      cfg.verify = false;
-    } else if (parse_flag(argv[i], "--csv", &v)) {
-      cfg.csv = v;
-    } else if (parse_flag(argv[i], "--table", &v)) {
-      cfg.table = v;
     } else if (parse_flag(argv[i], "--pytorch-csv", &v)) {
       cfg.pytorch_csv = v;
     } else if (parse_flag(argv[i], "--rounds", &v)) {
       cfg.rounds = std::max(1, std::atoi(v.c_str()));
       rounds_given = true;
-    } else if (parse_flag(argv[i], "--repetitions", &v)) {
-      cfg.repetitions = std::max(1, std::atoi(v.c_str()));
-      repetitions_given = true;
-    } else if (parse_flag(argv[i], "--min-time", &v)) {
-      cfg.min_time = std::max(0.001, std::atof(v.c_str()));
-      min_time_given = true;
-    } else if (parse_flag(argv[i], "--threads", &v)) {
-      cfg.threads.clear();
-      std::istringstream list(v);
-      std::string item;
-      while (std::getline(list, item, ',')) {
-        if (std::atoi(item.c_str()) > 0) cfg.threads.push_back(std::atoi(item.c_str()));
-      }
-      if (cfg.threads.empty()) return usage(argv[0]);
-      std::sort(cfg.threads.begin(), cfg.threads.end());
-      cfg.threads.erase(std::unique(cfg.threads.begin(), cfg.threads.end()), cfg.threads.end());
-    } else if (parse_flag(argv[i], "--bandwidth-mib", &v)) {
-      cfg.bandwidth_mib = size_t(std::max(16, std::atoi(v.c_str())));
-    } else if (parse_flag(argv[i], "--bandwidth-runs", &v)) {
-      cfg.bandwidth_runs = std::max(1, std::atoi(v.c_str()));
     } else if (parse_flag(argv[i], "--peak-runs", &v)) {
       cfg.peak_runs = std::max(1, std::atoi(v.c_str()));
     } else if (parse_flag(argv[i], "--help", &v) || parse_flag(argv[i], "-h", &v)) {
@@ -765,8 +702,8 @@ int main(int argc, char** argv) {
   }
   if (cfg.quick) {
     if (!rounds_given) cfg.rounds = 1;
-    if (!repetitions_given) cfg.repetitions = 1;
-    if (!min_time_given) cfg.min_time = 0.05;
+    if (!cfg.repetitions_given) cfg.repetitions = 1;
+    if (!cfg.min_time_given) cfg.min_time = 0.05;
   }
 
   // The FMA peak per thread count (every supported instruction set; the best is the reference),
@@ -800,9 +737,10 @@ int main(int argc, char** argv) {
   auto measure_bw = [&](const char* when) {
     for (int t : cfg.threads) {
       const Bandwidth b = measure_bandwidth(cfg.bandwidth_mib << 20, t, cfg.bandwidth_runs);
-      std::printf("bandwidth (%s, %d thread%s): copy %.1f GB/s read+write (memcpy %.1f, copy loop "
-                  "%.1f)\n",
-                  when, t, t == 1 ? "" : "s", b.copy_gbs(), b.memcpy_gbs, b.copy_loop_gbs);
+      std::printf(
+          "bandwidth (%s, %d thread%s): copy %.1f GB/s read+write (memcpy %.1f, copy loop "
+          "%.1f)\n",
+          when, t, t == 1 ? "" : "s", b.copy_gbs(), b.memcpy_gbs, b.copy_loop_gbs);
       Bandwidth& best = bandwidth[t];
       best.threads = t;
       best.memcpy_gbs = std::max(best.memcpy_gbs, b.memcpy_gbs);
@@ -863,8 +801,8 @@ int main(int argc, char** argv) {
       << " in a row per round), each the mean over >= " << cfg.min_time
       << " s of calls after one untimed call; CSV also has medians\n";
   if (!g_torch.empty()) {
-    out << "- PyTorch: " << cfg.pytorch_csv << " (bench/pytorch_bench.py), BLAS: "
-        << (g_torch_blas.empty() ? "?" : g_torch_blas)
+    out << "- PyTorch: " << cfg.pytorch_csv
+        << " (bench/pytorch_bench.py), BLAS: " << (g_torch_blas.empty() ? "?" : g_torch_blas)
         << "; \"PyTorch default\": torch.set_num_threads(t) with OpenBLAS on t threads; "
            "\"PyTorch best\": the fastest of that, (b) ATen on 1 thread with OpenBLAS on t "
            "(faster on 2 threads here: the two thread pools oversubscribe 2 cores), and (n) "
@@ -918,7 +856,8 @@ int main(int argc, char** argv) {
       const TorchTime* tb = torch_time(c, "blas_threads");
       const TorchTime* best = tt;
       const char* best_variant = "";
-      for (const auto& [v, mark] : {std::pair<const TorchTime*, const char*>{tb, " (b)"}, {tn, " (n)"}}) {
+      for (const auto& [v, mark] :
+           {std::pair<const TorchTime*, const char*>{tb, " (b)"}, {tn, " (n)"}}) {
         if (v != nullptr && (best == nullptr || v->ms_min < best->ms_min)) {
           best = v;
           best_variant = mark;
@@ -928,7 +867,8 @@ int main(int argc, char** argv) {
       const double torch_ms = best ? best->ms_min : NAN;
       const double ratio = ms / torch_ms;
       if (tt != nullptr && !tt->backend.empty()) {
-        torch_impls[std::string(op_name(c.op)) + " t" + std::to_string(c.threads)].insert(tt->backend);
+        torch_impls[std::string(op_name(c.op)) + " t" + std::to_string(c.threads)].insert(
+            tt->backend);
       }
       const std::string check = verdict_for(c);
       std::string goal;
@@ -958,8 +898,7 @@ int main(int argc, char** argv) {
             << fmt("%.3f", torch_default_ms) << " | " << fmt("%.3f", torch_ms) << best_variant
             << " | " << fmt("%.1f", torch_gflops) << " | "
             << fmt("%.0f%%", 100 * torch_gflops / peaks[c.threads].gflops) << " | "
-            << fmt("%.2f", ratio)
-            << " | " << goal << " | " << check << " |\n";
+            << fmt("%.2f", ratio) << " | " << goal << " | " << check << " |\n";
         char buf[512];
         std::snprintf(buf, sizeof(buf),
                       "%s,%s,%s,%d,%.0f,%.0f,%.4f,%.4f,%.2f,%.2f,%.4f,%.4f,%.4f,%.4f,%.1f,%.4f,%s",
@@ -985,8 +924,8 @@ int main(int argc, char** argv) {
         std::snprintf(buf, sizeof(buf),
                       "%s,%s,%s,%d,%.0f,%.0f,%.4f,%.4f,%.2f,%.2f,%.4f,%.4f,%.4f,%.4f,%.1f,%.4f,%s",
                       op_name(c.op), c.shape_name().c_str(), layout, c.threads, 0.0, bytes, ms,
-                      ms_median, NAN, peaks[c.threads].gflops, NAN, torch_ms, torch_default_ms, ratio,
-                      g_copy_gbs[c.threads], x_bound, check.c_str());
+                      ms_median, NAN, peaks[c.threads].gflops, NAN, torch_ms, torch_default_ms,
+                      ratio, g_copy_gbs[c.threads], x_bound, check.c_str());
         csv_rows.push_back(buf);
       }
       if (e != collector.errors.end()) misses.push_back(id + ": error " + e->second);
@@ -1026,7 +965,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "cannot write %s\n", cfg.csv.c_str());
     } else {
       csv << "op,case,layout,threads,useful_flops,bytes,ours_ms_min,ours_ms_median,ours_gflops,"
-             "peak_gflops,of_peak,pytorch_best_ms_min,pytorch_default_ms_min,ours_over_pytorch_best,"
+             "peak_gflops,of_peak,pytorch_best_ms_min,pytorch_default_ms_min,ours_over_pytorch_"
+             "best,"
              "copy_gbs,ours_over_bound,check\n";
       for (const std::string& r : csv_rows) csv << r << "\n";
       std::printf("CSV written to %s\n", cfg.csv.c_str());

@@ -30,6 +30,7 @@
 #include <opencv2/core/utility.hpp>
 
 #include "bandwidth.h"
+#include "bench_common.h"
 #include "cases.h"
 #include "upsample/upsample.h"
 
@@ -40,16 +41,12 @@
 namespace upsample_bench {
 namespace {
 
-struct Config {
-  bool quick = false;
-  bool verify = true;
-  int repetitions = 5;
-  double min_time = 0.2;
-  std::vector<int> threads = {1, 2};
-  size_t bandwidth_mib = 256;
-  int bandwidth_runs = 5;
-  std::string csv = UPSAMPLE_BENCH_DEFAULT_CSV;
-  std::string table;  // also write the Markdown table (with its header) here
+struct Config : CommonOptions {
+  Config() {
+    repetitions = 5;
+    min_time = 0.2;
+    csv = UPSAMPLE_BENCH_DEFAULT_CSV;
+  }
 };
 
 struct Case {
@@ -75,11 +72,11 @@ std::string verdict_key(int data, int scale, Method method) {
 }
 
 std::string case_name(Impl impl, Method method, int data, int scale, int threads) {
-  std::string name = impl == Impl::kOurs ? std::string("ours:") + method_name(method)
-                                         : std::string("opencv:") + opencv_interpolation_name(method);
+  std::string name = impl == Impl::kOurs
+                         ? std::string("ours:") + method_name(method)
+                         : std::string("opencv:") + opencv_interpolation_name(method);
   if (!name.empty() && name.back() == '*') name.pop_back();
-  return name + "/" + kData[data].name + "/" + kScales[scale].name + "/t" +
-         std::to_string(threads);
+  return name + "/" + kData[data].name + "/" + kScales[scale].name + "/t" + std::to_string(threads);
 }
 
 void run_case(benchmark::State& state, const Case& c) {
@@ -124,8 +121,8 @@ void run_case(benchmark::State& state, const Case& c) {
     // time per iteration / bound: a rate of (bound seconds per iteration), inverted. Live view
     // only: it uses the bandwidth measured at the start; the table uses the best of start and end.
     state.counters["x_bound"] = benchmark::Counter(
-        bytes / (bw->second * 1e9), benchmark::Counter::kIsIterationInvariantRate |
-                                        benchmark::Counter::kInvert);
+        bytes / (bw->second * 1e9),
+        benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
   }
 }
 
@@ -190,23 +187,6 @@ class Collector : public benchmark::ConsoleReporter {
   }
 };
 
-double min_of(const std::vector<double>& v) {
-  return v.empty() ? NAN : *std::min_element(v.begin(), v.end());
-}
-double median_of(std::vector<double> v) {
-  if (v.empty()) return NAN;
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-std::string read_first_line(const char* path) {
-  std::ifstream f(path);
-  std::string line;
-  std::getline(f, line);
-  return line;
-}
-
 std::string proc_field(const char* path, const char* key) {
   std::ifstream f(path);
   std::string line;
@@ -235,13 +215,6 @@ std::string opencv_parallel_framework() {
   return "?";
 }
 
-std::string fmt(const char* format, double v) {
-  if (std::isnan(v)) return "-";
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), format, v);
-  return buf;
-}
-
 struct Row {
   int data, scale, threads;
   Method method;
@@ -251,26 +224,15 @@ struct Row {
   std::string ours_error, verify;
 };
 
-bool parse_flag(const char* arg, const char* name, std::string* value) {
-  const size_t n = std::strlen(name);
-  if (std::strncmp(arg, name, n) != 0) return false;
-  if (arg[n] == '\0') {
-    value->clear();
-    return true;
-  }
-  if (arg[n] != '=') return false;
-  *value = arg + n + 1;
-  return true;
-}
-
 int usage(const char* argv0) {
-  std::fprintf(stderr,
-               "usage: %s [--quick] [--csv=PATH] [--table=PATH] [--repetitions=N] [--min-time=S]\n"
-               "          [--threads=1,2] [--no-verify] [--bandwidth-mib=N] [--bandwidth-runs=N]\n"
-               "          [--probe-cpu: print how many cores' worth of CPU 2 threads get, and exit]\n"
-               "          [Google Benchmark flags, e.g. --benchmark_filter=REGEX]\n"
-               "--quick (or UPSAMPLE_BENCH_QUICK=1): only the 2x cases, 1 repetition, 0.05 s.\n",
-               argv0);
+  std::fprintf(
+      stderr,
+      "usage: %s [--quick] [--csv=PATH] [--table=PATH] [--repetitions=N] [--min-time=S]\n"
+      "          [--threads=1,2] [--no-verify] [--bandwidth-mib=N] [--bandwidth-runs=N]\n"
+      "          [--probe-cpu: print how many cores' worth of CPU 2 threads get, and exit]\n"
+      "          [Google Benchmark flags, e.g. --benchmark_filter=REGEX]\n"
+      "--quick (or UPSAMPLE_BENCH_QUICK=1): only the 2x cases, 1 repetition, 0.05 s.\n",
+      argv0);
   return 2;
 }
 
@@ -280,47 +242,17 @@ int usage(const char* argv0) {
 int main(int argc, char** argv) {
   using namespace upsample_bench;
   Config& cfg = g_config;
-  bool repetitions_given = false, min_time_given = false;
   if (const char* q = std::getenv("UPSAMPLE_BENCH_QUICK"); q != nullptr && q[0] && q[0] != '0') {
     cfg.quick = true;
   }
   std::vector<char*> rest = {argv[0]};
   for (int i = 1; i < argc; ++i) {
     std::string v;
-    if (parse_flag(argv[i], "--quick", &v)) {
-      cfg.quick = true;
-    } else if (parse_flag(argv[i], "--probe-cpu", &v)) {
-      // Only how much CPU is free right now (see parallel_speedup); for scripts that wait for a
-      // quiet machine before a timed run.
-      std::printf("%.2f\n", parallel_speedup(2, 3));
-      return 0;
-    } else if (parse_flag(argv[i], "--no-verify", &v)) {
-      cfg.verify = false;
-    } else if (parse_flag(argv[i], "--csv", &v)) {
-      cfg.csv = v;
-    } else if (parse_flag(argv[i], "--table", &v)) {
-      cfg.table = v;
-    } else if (parse_flag(argv[i], "--repetitions", &v)) {
-      cfg.repetitions = std::max(1, std::atoi(v.c_str()));
-      repetitions_given = true;
-    } else if (parse_flag(argv[i], "--min-time", &v)) {
-      cfg.min_time = std::max(0.001, std::atof(v.c_str()));
-      min_time_given = true;
-    } else if (parse_flag(argv[i], "--threads", &v)) {
-      cfg.threads.clear();
-      std::istringstream list(v);
-      std::string item;
-      while (std::getline(list, item, ',')) {
-        if (std::atoi(item.c_str()) > 0) cfg.threads.push_back(std::atoi(item.c_str()));
-      }
-      if (cfg.threads.empty()) return usage(argv[0]);
-      std::sort(cfg.threads.begin(), cfg.threads.end());
-      cfg.threads.erase(std::unique(cfg.threads.begin(), cfg.threads.end()), cfg.threads.end());
-    } else if (parse_flag(argv[i], "--bandwidth-mib", &v)) {
-      cfg.bandwidth_mib = size_t(std::max(16, std::atoi(v.c_str())));
-    } else if (parse_flag(argv[i], "--bandwidth-runs", &v)) {
-      cfg.bandwidth_runs = std::max(1, std::atoi(v.c_str()));
-    } else if (parse_flag(argv[i], "--help", &v) || parse_flag(argv[i], "-h", &v)) {
+    const FlagResult common = parse_common_flag(argv[i], &cfg);
+    if (common == FlagResult::kExit0) return 0;
+    if (common == FlagResult::kBad) return usage(argv[0]);
+    if (common == FlagResult::kTaken) continue;
+    if (parse_flag(argv[i], "--help", &v) || parse_flag(argv[i], "-h", &v)) {
       usage(argv[0]);
       rest.push_back(argv[i]);  // and Google Benchmark's own help
     } else {
@@ -328,8 +260,8 @@ int main(int argc, char** argv) {
     }
   }
   if (cfg.quick) {
-    if (!repetitions_given) cfg.repetitions = 1;
-    if (!min_time_given) cfg.min_time = 0.05;
+    if (!cfg.repetitions_given) cfg.repetitions = 1;
+    if (!cfg.min_time_given) cfg.min_time = 0.05;
   }
   int bargc = int(rest.size());
   rest.push_back(nullptr);
@@ -359,8 +291,8 @@ int main(int argc, char** argv) {
       g_copy_gbs[t] = best.copy_gbs();
       if (t > 1) {
         const double speedup = parallel_speedup(t, 5);
-        std::printf("CPU available (%s): %d threads do %.2fx the work of 1 in the same time\n", when,
-                    t, speedup);
+        std::printf("CPU available (%s): %d threads do %.2fx the work of 1 in the same time\n",
+                    when, t, speedup);
         speedups[t].push_back(speedup);
       }
     }
@@ -404,8 +336,8 @@ int main(int argc, char** argv) {
       r.ours_min = r.ours_median = NAN;
     }
     if (err != collector.errors.end()) r.ours_error = err->second;
-    const auto cv = collector.samples_ms.find(
-        case_name(Impl::kOpenCV, c.method, c.data, c.scale, c.threads));
+    const auto cv =
+        collector.samples_ms.find(case_name(Impl::kOpenCV, c.method, c.data, c.scale, c.threads));
     r.cv_min = cv == collector.samples_ms.end() ? NAN : min_of(cv->second);
     r.cv_median = cv == collector.samples_ms.end() ? NAN : median_of(cv->second);
     r.bound_ms = (r.in_bytes + r.out_bytes) / (bandwidth[c.threads].copy_gbs() * 1e9) * 1e3;
@@ -431,8 +363,9 @@ int main(int argc, char** argv) {
       << " (other work may have been running; run took " << fmt("%.1f", minutes) << " min)\n";
   out << "- OpenCV parallel framework: " << opencv_parallel_framework()
       << "; threads set per benchmark with upsample::set_num_threads and cv::setNumThreads\n";
-  out << "- times: best of " << cfg.repetitions << " repetition(s), each the mean over >= "
-      << cfg.min_time << " s of calls (one untimed warm-up call first); CSV also has medians\n";
+  out << "- times: best of " << cfg.repetitions
+      << " repetition(s), each the mean over >= " << cfg.min_time
+      << " s of calls (one untimed warm-up call first); CSV also has medians\n";
   for (const auto& [t, b] : bandwidth) {
     out << "- bandwidth, " << t << " thread" << (t == 1 ? "" : "s") << " (" << cfg.bandwidth_mib
         << " MiB buffers, best of " << 2 * cfg.bandwidth_runs << "): copy "
@@ -471,7 +404,8 @@ int main(int argc, char** argv) {
     const std::string id = std::string(kData[r.data].name) + " " + kScales[r.scale].name + " " +
                            method_name(r.method) + " t" + std::to_string(r.threads);
     const double vs_cv = r.ours_min / r.cv_min;
-    if (!(vs_cv < 1.0) && !std::isnan(r.cv_min)) slower.push_back(id + " (" + fmt("%.2f", vs_cv) + ")");
+    if (!(vs_cv < 1.0) && !std::isnan(r.cv_min))
+      slower.push_back(id + " (" + fmt("%.2f", vs_cv) + ")");
     const bool bound_goal = kScales[r.scale].factor == 2 &&
                             (r.method == Method::kNearest || r.method == Method::kUnpoolNearest ||
                              r.method == Method::kBedOfNails || r.method == Method::kBilinear);
