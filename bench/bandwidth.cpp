@@ -1,6 +1,8 @@
 #include "bandwidth.h"
 
+#if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
 
 #include <algorithm>
 #include <atomic>
@@ -15,6 +17,7 @@
 namespace upsample_bench {
 namespace {
 
+#if defined(__SSE2__)
 // Ordinary (temporal) 16-byte loads and stores, unrolled; intrinsics keep the compiler from
 // turning the loop back into a memcpy call.
 void copy_loop(const uint8_t* src, uint8_t* dst, size_t bytes) {
@@ -33,6 +36,25 @@ void copy_loop(const uint8_t* src, uint8_t* dst, size_t bytes) {
   }
 }
 
+// Non-temporal stores bypass the cache: no read-for-ownership of the destination.
+bool nt_copy_loop(const uint8_t* src, uint8_t* dst, size_t bytes) {
+  const __m128i* s = reinterpret_cast<const __m128i*>(src);
+  __m128i* d = reinterpret_cast<__m128i*>(dst);
+  const size_t n = bytes / 64;
+  for (size_t i = 0; i < n; ++i) {
+    const __m128i a = _mm_load_si128(s + 4 * i + 0);
+    const __m128i b = _mm_load_si128(s + 4 * i + 1);
+    const __m128i c = _mm_load_si128(s + 4 * i + 2);
+    const __m128i e = _mm_load_si128(s + 4 * i + 3);
+    _mm_stream_si128(d + 4 * i + 0, a);
+    _mm_stream_si128(d + 4 * i + 1, b);
+    _mm_stream_si128(d + 4 * i + 2, c);
+    _mm_stream_si128(d + 4 * i + 3, e);
+  }
+  _mm_sfence();
+  return true;
+}
+
 void store_loop(uint8_t* dst, size_t bytes, int value) {
   __m128i* d = reinterpret_cast<__m128i*>(dst);
   const __m128i v = _mm_set1_epi8(char(value));
@@ -44,11 +66,35 @@ void store_loop(uint8_t* dst, size_t bytes, int value) {
     _mm_store_si128(d + 4 * i + 3, v);
   }
 }
+#else
+// Portable loops of 8-byte words; the empty asm keeps the compiler from turning them into
+// memcpy / memset calls.
+void copy_loop(const uint8_t* src, uint8_t* dst, size_t bytes) {
+  const uint64_t* s = reinterpret_cast<const uint64_t*>(src);
+  uint64_t* d = reinterpret_cast<uint64_t*>(dst);
+  for (size_t i = 0; i < bytes / 8; ++i) {
+    d[i] = s[i];
+    asm volatile("" ::: "memory");
+  }
+}
+
+bool nt_copy_loop(const uint8_t*, uint8_t*, size_t) {
+  return false;
+}  // not measured here
+
+void store_loop(uint8_t* dst, size_t bytes, int value) {
+  uint64_t* d = reinterpret_cast<uint64_t*>(dst);
+  const uint64_t v = 0x0101010101010101ull * uint8_t(value);
+  for (size_t i = 0; i < bytes / 8; ++i) {
+    d[i] = v;
+    asm volatile("" ::: "memory");
+  }
+}
+#endif
 
 // Runs part(t, begin, size) on `threads` threads over [0, bytes) and returns the wall time of the
 // slowest, from a common start (thread creation excluded).
-double timed_parallel(int threads, size_t bytes,
-                      const std::function<void(size_t, size_t)>& part) {
+double timed_parallel(int threads, size_t bytes, const std::function<void(size_t, size_t)>& part) {
   std::atomic<int> ready{0};
   std::atomic<bool> go{false};
   const size_t chunk = (bytes / size_t(threads)) & ~size_t(63);
@@ -89,14 +135,23 @@ double parallel_speedup(int threads, int runs) {
   std::atomic<uint64_t> sink{0};
   double best1 = 1e30, bestn = 1e30;
   for (int r = 0; r < runs; ++r) {
-    best1 = std::min(best1, timed_parallel(1, 64, [&](size_t, size_t) {
-                       sink += spin(kWork, uint64_t(r));
-                     }));
+    best1 = std::min(
+        best1, timed_parallel(1, 64, [&](size_t, size_t) { sink += spin(kWork, uint64_t(r)); }));
     bestn = std::min(bestn, timed_parallel(threads, 64 * size_t(threads), [&](size_t b, size_t) {
                        sink += spin(kWork, b + uint64_t(r));
                      }));
   }
   return double(threads) * best1 / bestn;
+}
+
+Bandwidth best_of(const Bandwidth& a, const Bandwidth& b) {
+  Bandwidth best = a;
+  best.memcpy_gbs = std::max(a.memcpy_gbs, b.memcpy_gbs);
+  best.copy_loop_gbs = std::max(a.copy_loop_gbs, b.copy_loop_gbs);
+  best.nt_copy_gbs = std::max(a.nt_copy_gbs, b.nt_copy_gbs);
+  best.store_gbs = std::max(a.store_gbs, b.store_gbs);
+  best.memset_gbs = std::max(a.memset_gbs, b.memset_gbs);
+  return best;
 }
 
 Bandwidth measure_bandwidth(size_t bytes, int threads, int runs) {
@@ -112,7 +167,9 @@ Bandwidth measure_bandwidth(size_t bytes, int threads, int runs) {
   }
   std::memset(src, 1, bytes);  // fault every page in before timing
   std::memset(dst, 2, bytes);
-  double best_memcpy = 1e30, best_loop = 1e30, best_store = 1e30, best_memset = 1e30;
+  double best_memcpy = 1e30, best_loop = 1e30, best_nt = 1e30, best_store = 1e30,
+         best_memset = 1e30;
+  const bool has_nt = nt_copy_loop(src, dst, 0);
   for (int r = 0; r < runs; ++r) {
     best_memcpy = std::min(best_memcpy, timed_parallel(threads, bytes, [&](size_t b, size_t n) {
                              std::memcpy(dst + b, src + b, n);
@@ -120,6 +177,11 @@ Bandwidth measure_bandwidth(size_t bytes, int threads, int runs) {
     best_loop = std::min(best_loop, timed_parallel(threads, bytes, [&](size_t b, size_t n) {
                            copy_loop(src + b, dst + b, n);
                          }));
+    if (has_nt) {
+      best_nt = std::min(best_nt, timed_parallel(threads, bytes, [&](size_t b, size_t n) {
+                           nt_copy_loop(src + b, dst + b, n);
+                         }));
+    }
     best_store = std::min(best_store, timed_parallel(threads, bytes, [&](size_t b, size_t n) {
                             store_loop(dst + b, n, r);
                           }));
@@ -134,6 +196,7 @@ Bandwidth measure_bandwidth(size_t bytes, int threads, int runs) {
   std::free(dst);
   result.memcpy_gbs = 2.0 * double(bytes) / best_memcpy / 1e9;
   result.copy_loop_gbs = 2.0 * double(bytes) / best_loop / 1e9;
+  result.nt_copy_gbs = has_nt ? 2.0 * double(bytes) / best_nt / 1e9 : 0.0;
   result.store_gbs = double(bytes) / best_store / 1e9;
   result.memset_gbs = double(bytes) / best_memset / 1e9;
   return result;

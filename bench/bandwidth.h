@@ -9,13 +9,21 @@ namespace upsample_bench {
 struct Bandwidth {
   int threads = 1;
   // Bytes read plus bytes written per second, best of `runs`, in GB/s (1e9 bytes).
-  double memcpy_gbs = 0;       // glibc memcpy (non-temporal stores at this size)
-  double copy_loop_gbs = 0;    // a plain load/store loop (ordinary stores, so read-for-ownership)
-  double store_gbs = 0;        // a store-only loop (ordinary stores), bytes written per second
-  double memset_gbs = 0;       // glibc memset, bytes written per second
-  // The denominator of the bound: the best streaming copy rate (max of memcpy and copy loop).
-  double copy_gbs() const { return memcpy_gbs > copy_loop_gbs ? memcpy_gbs : copy_loop_gbs; }
+  double memcpy_gbs = 0;     // glibc memcpy (non-temporal stores at this size)
+  double copy_loop_gbs = 0;  // a plain load/store loop (ordinary stores, so read-for-ownership)
+  double nt_copy_gbs = 0;    // the same loop with non-temporal stores (x86 only; 0 elsewhere)
+  double store_gbs = 0;      // a store-only loop (ordinary stores), bytes written per second
+  double memset_gbs = 0;     // glibc memset, bytes written per second
+  // The denominator of the bound: the best streaming copy rate, with or without non-temporal
+  // stores (the largest of memcpy, the copy loop and the non-temporal copy loop).
+  double copy_gbs() const {
+    const double temporal = memcpy_gbs > copy_loop_gbs ? memcpy_gbs : copy_loop_gbs;
+    return temporal > nt_copy_gbs ? temporal : nt_copy_gbs;
+  }
 };
+
+// Each rate the better of a's and b's (two measurements of the same thread count).
+Bandwidth best_of(const Bandwidth& a, const Bandwidth& b);
 
 // Copies between two buffers of `bytes` each (far larger than the last-level cache), the work
 // split in equal contiguous parts over `threads` threads; best of `runs` runs per kind.

@@ -739,14 +739,11 @@ int main(int argc, char** argv) {
       const Bandwidth b = measure_bandwidth(cfg.bandwidth_mib << 20, t, cfg.bandwidth_runs);
       std::printf(
           "bandwidth (%s, %d thread%s): copy %.1f GB/s read+write (memcpy %.1f, copy loop "
-          "%.1f)\n",
-          when, t, t == 1 ? "" : "s", b.copy_gbs(), b.memcpy_gbs, b.copy_loop_gbs);
+          "%.1f, non-temporal copy loop %.1f)\n",
+          when, t, t == 1 ? "" : "s", b.copy_gbs(), b.memcpy_gbs, b.copy_loop_gbs, b.nt_copy_gbs);
       Bandwidth& best = bandwidth[t];
+      best = best_of(best, b);
       best.threads = t;
-      best.memcpy_gbs = std::max(best.memcpy_gbs, b.memcpy_gbs);
-      best.copy_loop_gbs = std::max(best.copy_loop_gbs, b.copy_loop_gbs);
-      best.store_gbs = std::max(best.store_gbs, b.store_gbs);
-      best.memset_gbs = std::max(best.memset_gbs, b.memset_gbs);
       g_copy_gbs[t] = best.copy_gbs();
       if (t > 1) {
         const double sp = parallel_speedup(t, 5);
@@ -788,7 +785,8 @@ int main(int argc, char** argv) {
     out << "- copy bandwidth, " << t << " thread" << (t == 1 ? "" : "s") << " ("
         << cfg.bandwidth_mib << " MiB buffers, best of " << 2 * cfg.bandwidth_runs
         << "): " << fmt("%.1f", b.copy_gbs()) << " GB/s read+write (memcpy "
-        << fmt("%.1f", b.memcpy_gbs) << ", copy loop " << fmt("%.1f", b.copy_loop_gbs) << ")\n";
+        << fmt("%.1f", b.memcpy_gbs) << ", copy loop " << fmt("%.1f", b.copy_loop_gbs)
+        << ", non-temporal copy loop " << fmt("%.1f", b.nt_copy_gbs) << ")\n";
   }
   for (const auto& [t, v] : speedups) {
     out << "- CPU available: " << t << " threads did";

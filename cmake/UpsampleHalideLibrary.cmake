@@ -25,15 +25,28 @@ endfunction()
 # generator's name in capitals unless given. With a GPU target (UPSAMPLE_GPU_TARGET), a general
 # variant (second KEY field 0, planar or interleaved) is also generated for it, as upsample_gpu_<NAME>,
 # listed in UPSAMPLE_GPU_<KIND>_KERNELS.
+#
+# Every variant reads its tuned schedule parameters (schedules/tuning.h) from UPSAMPLE_TUNED_DIR
+# under its NAME, and is regenerated when a file there changes. Each is also listed in the
+# manifest upsample_variants.json (upsample_write_variant_manifest), from which upsample-tune
+# learns how to generate it.
 function(upsample_add_variant NAME)
   cmake_parse_arguments(ARG "" "GENERATOR;KEY;KIND" "PARAMS" ${ARGN})
+  set(tuning variant=${NAME})
+  if (UPSAMPLE_TUNED_DIR)
+    list(APPEND tuning tuned_dir=${UPSAMPLE_TUNED_DIR})
+  endif ()
   add_halide_library(upsample_${NAME}
                      FROM ${UPSAMPLE_GENERATOR}
                      GENERATOR ${ARG_GENERATOR}
                      FUNCTION_NAME upsample_${NAME}
                      TARGETS ${UPSAMPLE_HALIDE_TARGETS}
                      USE_RUNTIME upsample_halide_runtime
-                     PARAMS ${ARG_PARAMS})
+                     PARAMS ${ARG_PARAMS} ${tuning})
+  upsample_depend_on_tuned_files(upsample_${NAME})
+  list(JOIN ARG_PARAMS "\", \"" params_json)
+  set_property(GLOBAL APPEND PROPERTY UPSAMPLE_VARIANT_MANIFEST
+               "{\"name\": \"${NAME}\", \"generator\": \"${ARG_GENERATOR}\", \"key\": \"${ARG_KEY}\", \"params\": [\"${params_json}\"]}")
   string(TOUPPER ${ARG_GENERATOR} kind)
   if (ARG_KIND)
     set(kind ${ARG_KIND})
@@ -65,10 +78,34 @@ function(upsample_add_variant NAME)
                        FUNCTION_NAME upsample_gpu_${NAME}
                        TARGETS ${UPSAMPLE_GPU_TARGET}
                        USE_RUNTIME upsample_halide_runtime
-                       PARAMS ${ARG_PARAMS})
+                       PARAMS ${ARG_PARAMS} ${tuning})
+    upsample_depend_on_tuned_files(upsample_gpu_${NAME})
     set(UPSAMPLE_OPERATOR_LIBRARIES ${UPSAMPLE_OPERATOR_LIBRARIES} upsample_${NAME}
         upsample_gpu_${NAME} PARENT_SCOPE)
     set(UPSAMPLE_GPU_${kind}_KERNELS ${UPSAMPLE_GPU_${kind}_KERNELS}
         "${ARG_KEY}, upsample_gpu_${NAME}" PARENT_SCOPE)
   endif ()
+endfunction()
+
+# Regenerates LIBRARY (an add_halide_library target of this directory) when a tuned file changes.
+function(upsample_depend_on_tuned_files LIBRARY)
+  if (NOT UPSAMPLE_TUNED_DIR)
+    return()
+  endif ()
+  file(GLOB tuned_files CONFIGURE_DEPENDS "${UPSAMPLE_TUNED_DIR}/*.json")
+  if (tuned_files)
+    # The generator command's first output is the header.
+    add_custom_command(OUTPUT "${CMAKE_CURRENT_BINARY_DIR}/${LIBRARY}.h" APPEND
+                       DEPENDS ${tuned_files})
+  endif ()
+endfunction()
+
+# Writes FILE: every variant of this build as JSON (name, generator, dispatch key, parameters).
+function(upsample_write_variant_manifest FILE)
+  get_property(entries GLOBAL PROPERTY UPSAMPLE_VARIANT_MANIFEST)
+  list(JOIN entries ",\n  " body)
+  list(JOIN UPSAMPLE_HALIDE_TARGETS "\", \"" targets)
+  file(CONFIGURE OUTPUT "${FILE}"
+       CONTENT "{\"targets\": [\"${targets}\"],\n \"gpu_target\": \"${UPSAMPLE_GPU_TARGET}\",\n \"variants\": [\n  ${body}\n]}\n"
+       @ONLY)
 endfunction()

@@ -115,3 +115,8 @@ else ()
                  "toolchain, e.g. cmake/toolchains/ or the Android NDK's, for the whole build)")
 endif ()
 message(STATUS "upsample: family ${UPSAMPLE_FAMILY}, Halide targets: ${UPSAMPLE_HALIDE_TARGETS}")
+
+# The tuned schedule parameters that upsample-tune wrote (schedules/tuning.h, docs/tuning.md): each
+# variant reads its entry for each target it is generated for. Empty: hand schedules only.
+set(UPSAMPLE_TUNED_DIR "${PROJECT_SOURCE_DIR}/schedules/tuned" CACHE PATH
+    "Directory of tuned schedule files (upsample-tune's output); empty for hand schedules only")

@@ -6,6 +6,7 @@
 // channel innermost, packed by the runtime from PyTorch's layout. Reads outside an input are zeros:
 // each input is first copied into a zero-bordered buffer, so the inner loops need no tests.
 #include "Halide.h"
+#include "common/tunable_generator.h"
 #include "conv_schedule.h"
 
 namespace upsample::generators {
@@ -20,7 +21,7 @@ using Halide::Func;
 // A correlation with stride, dilation and an offset (minus PyTorch's padding; any sign). A
 // transposed convolution is run as one of these per output phase, with stride 1 and the phase's
 // own taps, so no zero is ever inserted into the input.
-class Conv : public Halide::Generator<Conv> {
+class Conv : public TunableGenerator<Conv> {
  public:
   GeneratorParam<schedules::Layout> layout{"layout", schedules::Layout::kPlanar,
                                            schedules::kLayoutNames};
@@ -56,12 +57,12 @@ class Conv : public Halide::Generator<Conv> {
     }
     offset_x.set_estimate(-1);
     offset_y.set_estimate(-1);
-    if (get_auto_schedule()) return;
+    if (wants_autoscheduler()) return autoschedule({output});
     schedules::ConvFuncs funcs{output, sum, padded, input, weights, bias, output, x, y, c, n, r};
     schedules::ConvTunables tunables;
     tunables.layout = layout;
-    tunables.channel_vectors = channel_vectors;
-    tunables.pixels = pixels;
+    tunables.channel_vectors = tuned("channel_vectors", channel_vectors);
+    tunables.pixels = tuned("pixels", pixels);
     schedules::schedule_conv(funcs, get_target(), tunables);
   }
 
@@ -76,7 +77,7 @@ class Conv : public Halide::Generator<Conv> {
 //       a(x, y, o, n) * b(x * stride_x + tx * dilation_x + offset_x, (same along y), i, n)
 // The same contraction is the weight gradient of a transposed convolution, with a = its input and
 // b = the gradient of its output (the runtime swaps the roles).
-class ConvWeightGrad : public Halide::Generator<ConvWeightGrad> {
+class ConvWeightGrad : public TunableGenerator<ConvWeightGrad> {
  public:
   GeneratorParam<schedules::Layout> layout{"layout", schedules::Layout::kPlanar,
                                            schedules::kLayoutNames};
@@ -114,7 +115,7 @@ class ConvWeightGrad : public Halide::Generator<ConvWeightGrad> {
     }
     offset_x.set_estimate(-1);
     offset_y.set_estimate(-1);
-    if (get_auto_schedule()) return;
+    if (wants_autoscheduler()) return autoschedule({grad_weights});
     schedules::ConvWeightGradFuncs funcs{grad_weights, sum, padded, a, b, grad_weights, i, o,
                                          tx,           ty,  r};
     schedules::schedule_conv_weight_grad(funcs, get_target(), layout);
@@ -126,7 +127,7 @@ class ConvWeightGrad : public Halide::Generator<ConvWeightGrad> {
 };
 
 // sums(c) = sum over x, y, n of input(x, y, c, n): the bias gradient of both convolutions.
-class ChannelSum : public Halide::Generator<ChannelSum> {
+class ChannelSum : public TunableGenerator<ChannelSum> {
  public:
   GeneratorParam<schedules::Layout> layout{"layout", schedules::Layout::kPlanar,
                                            schedules::kLayoutNames};
@@ -143,7 +144,7 @@ class ChannelSum : public Halide::Generator<ChannelSum> {
 
     input.set_estimates({{0, 128}, {0, 128}, {0, 64}, {0, 1}});
     sums.set_estimates({{0, 64}});
-    if (get_auto_schedule()) return;
+    if (wants_autoscheduler()) return autoschedule({sums});
     schedules::ChannelSumFuncs funcs{sums, sum, input, x, c, r};
     schedules::schedule_channel_sum(funcs, get_target(), layout);
   }

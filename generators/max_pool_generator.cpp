@@ -1,6 +1,7 @@
 // Max pooling with indices, and max unpooling by those indices (PyTorch max_pool2d with
 // return_indices, max_unpool2d; ONNX MaxPool / MaxUnpool). Buffers are (x, y, c, n) = (W, H, C, N).
 #include "Halide.h"
+#include "common/tunable_generator.h"
 #include "max_pool_schedule.h"
 
 namespace upsample::generators {
@@ -35,7 +36,7 @@ Expr flat_index(const Expr& space, const Expr& x, const Expr& y, const Expr& c, 
 // Indices are int32 or int64 (Halide's generator type names stop at 32 bits, so the index type is
 // a template parameter and each is registered as its own generator).
 template <typename Index>
-class MaxPool : public Halide::Generator<MaxPool<Index>> {
+class MaxPool : public TunableGenerator<MaxPool<Index>> {
  public:
   Halide::GeneratorParam<schedules::Layout> layout{"layout", schedules::Layout::kPlanar,
                                                    schedules::kLayoutNames};
@@ -87,7 +88,7 @@ class MaxPool : public Halide::Generator<MaxPool<Index>> {
     for (Halide::GeneratorInput<int>* param : {&padding_x, &padding_y}) param->set_estimate(0);
     for (Halide::GeneratorInput<int>* param : {&dilation_x, &dilation_y}) param->set_estimate(1);
     index_space.set_estimate(0);
-    if (this->get_auto_schedule()) return;
+    if (this->wants_autoscheduler()) return this->autoschedule({values, indices});
     schedules::MaxPoolFuncs funcs{values, indices, pooled, input, values, indices, x, y, c, n};
     schedules::schedule_max_pool(funcs, this->get_target(), layout);
   }
@@ -98,7 +99,7 @@ class MaxPool : public Halide::Generator<MaxPool<Index>> {
 };
 
 template <typename Index>
-class MaxUnpool : public Halide::Generator<MaxUnpool<Index>> {
+class MaxUnpool : public TunableGenerator<MaxUnpool<Index>> {
  public:
   Halide::GeneratorParam<schedules::Layout> layout{"layout", schedules::Layout::kPlanar,
                                                    schedules::kLayoutNames};
@@ -138,7 +139,7 @@ class MaxUnpool : public Halide::Generator<MaxUnpool<Index>> {
     output_width.set_estimate(256);
     output_height.set_estimate(256);
     index_space.set_estimate(0);
-    if (this->get_auto_schedule()) return;
+    if (this->wants_autoscheduler()) return this->autoschedule({output});
     schedules::MaxUnpoolFuncs funcs{output, scattered, input, indices, output, x, y, c, n, i};
     schedules::schedule_max_unpool(funcs, this->get_target(), layout);
   }
@@ -153,7 +154,7 @@ class MaxUnpool : public Halide::Generator<MaxUnpool<Index>> {
 // scatter, so a bad index fails the call before any output is written, and then looks for the
 // offending element only in a flagged row.
 template <typename Index>
-class UnpoolIndexCheck : public Halide::Generator<UnpoolIndexCheck<Index>> {
+class UnpoolIndexCheck : public TunableGenerator<UnpoolIndexCheck<Index>> {
  public:
   Halide::GeneratorParam<schedules::Layout> layout{"layout", schedules::Layout::kPlanar,
                                                    schedules::kLayoutNames};
@@ -189,7 +190,7 @@ class UnpoolIndexCheck : public Halide::Generator<UnpoolIndexCheck<Index>> {
     output_width.set_estimate(256);
     output_height.set_estimate(256);
     index_space.set_estimate(0);
-    if (this->get_auto_schedule()) return;
+    if (this->wants_autoscheduler()) return this->autoschedule({bad_rows});
     schedules::UnpoolIndexCheckFuncs funcs{bad_rows, any_bad, indices, element.x, y, n};
     schedules::schedule_unpool_index_check(funcs, this->get_target(), layout);
   }

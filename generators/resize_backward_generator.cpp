@@ -9,6 +9,7 @@
 #include "Halide.h"
 #include "common/coordinates.h"
 #include "common/interpolation.h"
+#include "common/tunable_generator.h"
 #include "resize_backward_schedule.h"
 
 namespace upsample::generators {
@@ -17,7 +18,7 @@ namespace {
 using Halide::Expr;
 using Halide::Func;
 
-class ResizeBackward : public Halide::Generator<ResizeBackward> {
+class ResizeBackward : public TunableGenerator<ResizeBackward> {
  public:
   GeneratorParam<Method> method{
       "method",
@@ -76,7 +77,7 @@ class ResizeBackward : public Halide::Generator<ResizeBackward> {
     scale_y.set_estimate(0.0);
     cubic_a.set_estimate(-0.75f);
     exclude_outside.set_estimate(false);
-    if (get_auto_schedule()) return;
+    if (wants_autoscheduler()) return autoschedule({grad_input});
     schedules::ResizeBackwardFuncs funcs{grad_input,
                                          rows,
                                          columns,

@@ -9,6 +9,8 @@
 #include "common/coordinates.h"
 #include "common/interpolation.h"
 #include "common/rounding.h"
+#include "common/tunable_generator.h"
+#include "common_schedule.h"
 #include "resize_schedule.h"
 
 namespace upsample::generators {
@@ -17,7 +19,7 @@ namespace {
 using Halide::Expr;
 using Halide::Func;
 
-class Resize : public Halide::Generator<Resize> {
+class Resize : public TunableGenerator<Resize> {
  public:
   GeneratorParam<Method> method{
       "method",
@@ -112,10 +114,15 @@ class Resize : public Halide::Generator<Resize> {
     funcs.fixed_point = fixed_point;
     schedules::ResizeTunables tunables;
     tunables.layout = layout;
-    tunables.vector_lanes = vector_lanes;
-    tunables.rows_per_task = rows_per_task;
+    tunables.vector_lanes = tuned("vector_lanes", vector_lanes);
+    tunables.rows_per_task = tuned("rows_per_task", rows_per_task);
     set_estimates();
-    if (!get_auto_schedule()) schedules::schedule_resize(funcs, get_target(), tunables);
+    if (wants_autoscheduler()) {
+      schedules::constrain_strides({input, output}, layout);
+      autoschedule({output});
+      return;
+    }
+    schedules::schedule_resize(funcs, get_target(), tunables);
   }
 
  private:

@@ -1,6 +1,8 @@
 // Pixel shuffle (depth to space) and unshuffle (space to depth). Copies, generated per element
 // size. Buffers are (x, y, c, n) = (W, H, C, N).
 #include "Halide.h"
+#include "common/tunable_generator.h"
+#include "common_schedule.h"
 #include "shuffle_schedule.h"
 
 namespace upsample::generators {
@@ -11,7 +13,7 @@ using Halide::Expr;
 enum class Direction : int { kToSpace = 0, kToDepth = 1 };
 enum class Order : int { kCRD = 0, kDCR = 1 };  // values match upsample::ShuffleOrder
 
-class Shuffle : public Halide::Generator<Shuffle> {
+class Shuffle : public TunableGenerator<Shuffle> {
  public:
   GeneratorParam<Direction> direction{
       "direction",
@@ -73,12 +75,16 @@ class Shuffle : public Halide::Generator<Shuffle> {
     factor_x.set_estimate(2);
     factor_y.set_estimate(2);
     order.set_estimate(0);
-    if (get_auto_schedule()) return;
+    if (wants_autoscheduler()) {
+      schedules::constrain_strides({input, output}, layout);
+      autoschedule({output});
+      return;
+    }
     schedules::ShuffleFuncs funcs{output, input, output, x, y, c, n};
     schedules::ShuffleTunables tunables;
     tunables.layout = layout;
-    tunables.vector_lanes = vector_lanes;
-    tunables.rows_per_task = rows_per_task;
+    tunables.vector_lanes = tuned("vector_lanes", vector_lanes);
+    tunables.rows_per_task = tuned("rows_per_task", rows_per_task);
     schedules::schedule_shuffle(funcs, get_target(), tunables);
   }
 

@@ -1,6 +1,8 @@
 // Unpooling by an integer factor per axis: nearest block copy, or bed of nails (the value at the
 // top-left of each block, zeros elsewhere). A copy, so generated per element size, not per dtype.
 #include "Halide.h"
+#include "common/tunable_generator.h"
+#include "common_schedule.h"
 #include "unpool_schedule.h"
 
 namespace upsample::generators {
@@ -10,7 +12,7 @@ using Halide::Expr;
 
 enum class UnpoolMode : int { kNearest = 0, kBedOfNails = 1 };
 
-class Unpool : public Halide::Generator<Unpool> {
+class Unpool : public TunableGenerator<Unpool> {
  public:
   GeneratorParam<UnpoolMode> mode{
       "mode",
@@ -20,6 +22,7 @@ class Unpool : public Halide::Generator<Unpool> {
                                            schedules::kLayoutNames};
   GeneratorParam<int> vector_lanes{"vector_lanes", 0};
   GeneratorParam<int> rows_per_task{"rows_per_task", 16};
+  GeneratorParam<int> chunk_width{"chunk_width", 256};  // packed layouts only
 
   Input<Buffer<void, 4>> input{"input"};
   Input<int> factor_x{"factor_x"};
@@ -50,13 +53,18 @@ class Unpool : public Halide::Generator<Unpool> {
     factor_x.set_estimate(2);
     factor_y.set_estimate(2);
 
-    if (get_auto_schedule()) return;
+    if (wants_autoscheduler()) {
+      schedules::constrain_strides({input, output}, layout);
+      autoschedule({output});
+      return;
+    }
     schedules::UnpoolFuncs funcs{
         output, unpooled, source_column, input, output, factor_x, factor_y, large, x, y, c, n};
     schedules::UnpoolTunables tunables;
     tunables.layout = layout;
-    tunables.vector_lanes = vector_lanes;
-    tunables.rows_per_task = rows_per_task;
+    tunables.vector_lanes = tuned("vector_lanes", vector_lanes);
+    tunables.rows_per_task = tuned("rows_per_task", rows_per_task);
+    tunables.chunk_width = tuned("chunk_width", chunk_width);
     schedules::schedule_unpool(funcs, get_target(), tunables);
   }
 

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Plots bench/scaling.sh's CSV: time against pixels for each operator, upsample beside OpenCV and
+the bandwidth bound (log-log), and the library's scratch memory against image size.
+
+    python3 bench/plot_scaling.py bench/scaling.csv bench/
+
+writes scaling_time_rgb_u8.png, scaling_batch_nchw_f32.png and scaling_memory.png there.
+"""
+import csv
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit("usage: plot_scaling.py SCALING_CSV OUTPUT_DIR")
+    with open(sys.argv[1], newline="") as f:
+        rows = list(csv.DictReader(f))
+    out_dir = sys.argv[2]
+    threads = rows[0]["threads"] if rows else "?"
+
+    rgb = [r for r in rows if r["data"] == "rgb_u8"]
+    ops = sorted({r["op"] for r in rgb}, key=["nearest", "bilinear", "bicubic"].index)
+    fig, axes = plt.subplots(1, len(ops), figsize=(5 * len(ops), 4), squeeze=False)
+    for ax, op in zip(axes[0], ops):
+        points = sorted((r for r in rgb if r["op"] == op), key=lambda r: int(r["size"]))
+        pixels = [int(r["size"]) ** 2 * 4 for r in points]
+        for key, label, style in (("ours_ms", "upsample", "o-"), ("opencv_ms", "OpenCV 4.6", "s-"),
+                                  ("bound_ms", "bandwidth bound", "k--")):
+            ax.loglog(pixels, [float(r[key]) for r in points], style, label=label)
+        ax.set_title(f"{op} 2x, RGB uint8, {threads} thread(s)")
+        ax.set_xlabel("output pixels")
+        ax.set_ylabel("ms per call")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(os.path.join(out_dir, "scaling_time_rgb_u8.png"), dpi=100)
+
+    nchw = sorted((r for r in rows if r["data"] == "nchw_f32"), key=lambda r: int(r["batch"]))
+    if nchw:
+        fig, ax = plt.subplots(figsize=(5, 4))
+        batches = [int(r["batch"]) for r in nchw]
+        for key, label, style in (("ours_ms", "upsample", "o-"), ("opencv_ms", "OpenCV 4.6 (per plane)", "s-"),
+                                  ("bound_ms", "bandwidth bound", "k--")):
+            ax.loglog(batches, [float(r[key]) for r in nchw], style, label=label)
+        ax.set_title(f"bilinear 2x, Nx64x256x256 float32, {threads} thread(s)")
+        ax.set_xlabel("batch")
+        ax.set_ylabel("ms per call")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(os.path.join(out_dir, "scaling_batch_nchw_f32.png"), dpi=100)
+
+    fig, ax = plt.subplots(figsize=(5, 4))
+    for op in ops:
+        points = sorted((r for r in rgb if r["op"] == op), key=lambda r: int(r["size"]))
+        ax.semilogx([int(r["size"]) ** 2 for r in points],
+                    [max(0, int(r["scratch_bytes"])) / 2**20 for r in points], "o-", label=op)
+    ax.set_title("peak RSS - (input + output), RGB uint8 2x")
+    ax.set_xlabel("input pixels")
+    ax.set_ylabel("MiB")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(os.path.join(out_dir, "scaling_memory.png"), dpi=100)
+
+
+if __name__ == "__main__":
+    main()

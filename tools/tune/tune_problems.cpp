@@ -1,0 +1,375 @@
+#include "tune_problems.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <random>
+#include <sstream>
+
+#include "reference/resize_reference.h"
+
+namespace upsample_tune {
+namespace {
+
+// The element types of the variants upsample-tune runs (float16 is left out: the driver would
+// need half conversions, and no benchmark uses it).
+struct ElementType {
+  std::string name;  // as in input.type=...
+  int bytes = 1;
+  bool is_float = false;
+};
+
+std::optional<ElementType> element_type(const std::string& name) {
+  if (name == "uint8") return ElementType{name, 1, false};
+  if (name == "uint16") return ElementType{name, 2, false};
+  if (name == "uint32") return ElementType{name, 4, false};
+  if (name == "float32") return ElementType{name, 4, true};
+  return std::nullopt;
+}
+
+// A 4-D (x, y, c, n) image with dense storage: planar (x fastest) or interleaved (c fastest).
+struct Image {
+  int64_t w = 1, h = 1, c = 1, n = 1;
+  bool interleaved = false;
+  ElementType type;
+
+  int64_t count() const { return w * h * c * n; }
+  int64_t bytes() const { return count() * type.bytes; }
+  int64_t index(int64_t in, int64_t ic, int64_t y, int64_t x) const {
+    return interleaved ? ((in * h + y) * w + x) * c + ic : ((in * c + ic) * h + y) * w + x;
+  }
+  // The driver's buffer line: (extent, stride) for x, y, c, n.
+  std::string case_line(const std::string& name, const std::string& source) const {
+    const int64_t stride_x = interleaved ? c : 1;
+    const int64_t stride_c = interleaved ? 1 : w * h;
+    std::ostringstream line;
+    line << "buffer " << name << " 4 " << w << " " << stride_x << " " << h << " " << w * stride_x
+         << " " << c << " " << stride_c << " " << n << " " << w * h * c << " " << source;
+    return line.str();
+  }
+  double at(const std::vector<uint8_t>& data, int64_t i) const {
+    const uint8_t* p = data.data() + i * type.bytes;
+    switch (type.bytes) {
+      case 1:
+        return double(*p);
+      case 2: {
+        uint16_t v;
+        std::memcpy(&v, p, 2);
+        return double(v);
+      }
+      default: {
+        if (type.is_float) {
+          float f;
+          std::memcpy(&f, p, 4);
+          return double(f);
+        }
+        uint32_t v;
+        std::memcpy(&v, p, 4);
+        return double(v);
+      }
+    }
+  }
+};
+
+std::vector<uint8_t> random_data(const Image& image, uint64_t seed) {
+  std::mt19937_64 random(seed);
+  std::vector<uint8_t> data(size_t(image.bytes()));
+  if (image.type.is_float) {
+    std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
+    for (int64_t i = 0; i < image.count(); i++) {
+      const float v = uniform(random);
+      std::memcpy(data.data() + i * 4, &v, 4);
+    }
+  } else {
+    for (auto& byte : data) byte = uint8_t(random());
+  }
+  return data;
+}
+
+std::string describe(const Image& in, const Image& out) {
+  std::ostringstream s;
+  s << in.w << "x" << in.h << "x" << in.c << (in.n > 1 ? "x" + std::to_string(in.n) : "") << " "
+    << in.type.name << (in.interleaved ? " NHWC" : " NCHW") << " -> " << out.w << "x" << out.h;
+  if (out.c != in.c) s << "x" << out.c;
+  return s.str();
+}
+
+std::string param(const Variant& v, const std::string& name, const std::string& fallback) {
+  auto it = v.params.find(name);
+  return it == v.params.end() ? fallback : it->second;
+}
+
+// The representative input of a layout: the benchmarks' data sets (1080p RGB / RGBA pixels, a
+// 64-channel 256x256 NCHW feature map) and a 16-channel NHWC map for the general interleaved
+// variants.
+std::optional<Image> input_image(const std::string& layout, const ElementType& type,
+                                 double size_scale) {
+  Image image;
+  image.type = type;
+  auto scaled = [size_scale](int64_t v) { return std::max<int64_t>(16, int64_t(v * size_scale)); };
+  if (layout == "packed3" || layout == "packed4") {
+    image = {scaled(1920), scaled(1080), layout == "packed3" ? 3 : 4, 1, true, type};
+  } else if (layout == "planar") {
+    image = {scaled(256), scaled(256), 64, 1, false, type};
+  } else if (layout == "interleaved") {
+    image = {scaled(480), scaled(270), 16, 1, true, type};
+  } else {
+    return std::nullopt;
+  }
+  return image;
+}
+
+// Checks `count` outputs: every one in rows 0, h/2 and h-1, then random ones; `error_at` gives
+// the error of output (n, c, y, x), `tolerance` the largest allowed.
+CheckResult check_outputs(const Image& out, uint64_t seed,
+                          const std::function<double(int64_t, int64_t, int64_t, int64_t)>& error_at,
+                          double tolerance) {
+  double worst = 0;
+  int64_t bad = 0, checked = 0;
+  auto visit = [&](int64_t n, int64_t c, int64_t y, int64_t x) {
+    const double e = error_at(n, c, y, x);
+    worst = std::max(worst, e);
+    if (!(e <= tolerance)) bad++;
+    checked++;
+  };
+  for (int64_t y : {int64_t(0), out.h / 2, out.h - 1}) {
+    for (int64_t n = 0; n < out.n; n++) {
+      for (int64_t c = 0; c < out.c; c++) {
+        for (int64_t x = 0; x < out.w; x++) visit(n, c, y, x);
+      }
+    }
+  }
+  std::mt19937_64 random(seed);
+  for (int i = 0; i < 65536; i++) {
+    visit(int64_t(random() % uint64_t(out.n)), int64_t(random() % uint64_t(out.c)),
+          int64_t(random() % uint64_t(out.h)), int64_t(random() % uint64_t(out.w)));
+  }
+  std::ostringstream message;
+  message << checked << " outputs checked against tests/reference, max |diff| " << worst
+          << " (tolerance " << tolerance << "), " << bad << " beyond";
+  return {bad == 0, message.str()};
+}
+
+std::optional<Problem> resize_problem(const Variant& v, double size_scale, uint64_t seed,
+                                      std::string* why_not) {
+  const std::string method = param(v, "method", "linear");
+  const auto type = element_type(param(v, "input.type", "uint8"));
+  if (!type) {
+    *why_not = "element type " + param(v, "input.type", "?") + " is not run by upsample-tune";
+    return std::nullopt;
+  }
+  const auto in = input_image(param(v, "layout", "planar"), *type, size_scale);
+  if (!in) {
+    *why_not = "unknown layout";
+    return std::nullopt;
+  }
+  const int phases = std::stoi(param(v, "phases", "0"));
+  const int stride = std::stoi(param(v, "phase_stride", "1"));
+  Image out = *in;
+  // Phased variants serve exactly p / q along x (and the same along y here); the others 2x.
+  const int p = phases > 0 ? phases : 2, q = phases > 0 ? stride : 1;
+  out.w = in->w * p / q;
+  out.h = in->h * p / q;
+  if (out.w * q != in->w * p || out.h * q != in->h * p) {
+    *why_not = "the shape does not divide by the phase stride";
+    return std::nullopt;
+  }
+  // OpenCV's and PyTorch's defaults: asymmetric + floor for nearest, half-pixel otherwise.
+  const bool nearest = method == "nearest";
+  const int coordinate_mode = nearest ? 3 : 0, nearest_mode = 2;
+  const upsample_ref::Method ref_method = nearest             ? upsample_ref::Method::kNearest
+                                          : method == "cubic" ? upsample_ref::Method::kCubic
+                                                              : upsample_ref::Method::kLinear;
+  const auto coord =
+      nearest ? upsample_ref::CoordMode::kAsymmetric : upsample_ref::CoordMode::kHalfPixel;
+  const auto rounding = upsample_ref::NearestRounding::kFloor;
+  Problem problem;
+  problem.shape = describe(*in, out);
+  problem.input_files["input.bin"] =
+      std::make_shared<const std::vector<uint8_t>>(random_data(*in, seed));
+  problem.case_lines = {in->case_line("input", "input.bin"),
+                        out.case_line("output", "output"),
+                        "scalar output_width " + std::to_string(out.w),
+                        "scalar output_height " + std::to_string(out.h),
+                        "scalar coordinate_mode " + std::to_string(coordinate_mode),
+                        "scalar nearest_mode " + std::to_string(nearest_mode),
+                        "scalar scale_x 0",
+                        "scalar scale_y 0",
+                        "scalar cubic_a -0.75",
+                        "scalar exclude_outside 0"};
+  problem.input_bytes = in->bytes();
+  problem.output_bytes = out.bytes();
+  const auto input_data = problem.input_files["input.bin"];
+  const Image in_image = *in;
+  problem.check = [=](const std::vector<uint8_t>& output) -> CheckResult {
+    const std::vector<uint8_t>& input = *input_data;
+    if (int64_t(output.size()) < out.bytes()) return {false, "the output file is short"};
+    auto input_at = [&](int64_t n, int64_t c, int64_t y, int64_t x) {
+      return in_image.at(input, in_image.index(n, c, y, x));
+    };
+    if (nearest) {
+      const auto rows = upsample_ref::nearest_candidates(in_image.h, out.h, 0.0, coord, rounding);
+      const auto cols = upsample_ref::nearest_candidates(in_image.w, out.w, 0.0, coord, rounding);
+      return check_outputs(
+          out, seed + 1,
+          [&](int64_t n, int64_t c, int64_t y, int64_t x) {
+            const double got = out.at(output, out.index(n, c, y, x));
+            double error = 1e300;
+            for (int64_t iy : rows[size_t(y)]) {
+              for (int64_t ix : cols[size_t(x)]) {
+                error = std::min(error, std::abs(got - input_at(n, c, iy, ix)));
+              }
+            }
+            return error;
+          },
+          0.0);
+    }
+    const auto taps_h =
+        upsample_ref::axis_taps(in_image.h, out.h, 0.0, ref_method, coord, rounding, -0.75, false);
+    const auto taps_w =
+        upsample_ref::axis_taps(in_image.w, out.w, 0.0, ref_method, coord, rounding, -0.75, false);
+    const double max_value = out.type.is_float ? 1e300 : std::ldexp(1.0, 8 * out.type.bytes) - 1;
+    const double coordinate_error = double(std::max(out.w, out.h)) * std::ldexp(1.0, -23);
+    const double tolerance = !out.type.is_float  ? 1.0
+                             : method == "cubic" ? 1e-4 + 4 * coordinate_error
+                                                 : 1e-5 + coordinate_error;
+    return check_outputs(
+        out, seed + 1,
+        [&](int64_t n, int64_t c, int64_t y, int64_t x) {
+          double want = 0;
+          for (const upsample_ref::Tap& ty : taps_h[size_t(y)]) {
+            for (const upsample_ref::Tap& tx : taps_w[size_t(x)]) {
+              want += ty.weight * tx.weight * input_at(n, c, ty.index, tx.index);
+            }
+          }
+          want = std::min(max_value, std::max(out.type.is_float ? -1e300 : 0.0, want));
+          return std::abs(out.at(output, out.index(n, c, y, x)) - want);
+        },
+        tolerance);
+  };
+  return problem;
+}
+
+// Unpooling by 2 in both axes (the benchmarks' factor), checked at every output.
+std::optional<Problem> unpool_problem(const Variant& v, double size_scale, uint64_t seed,
+                                      std::string* why_not) {
+  const auto type = element_type(param(v, "input.type", "uint8"));
+  const auto in =
+      type ? input_image(param(v, "layout", "planar"), *type, size_scale) : std::nullopt;
+  if (!in) {
+    *why_not = "element type or layout not run by upsample-tune";
+    return std::nullopt;
+  }
+  const bool bed_of_nails = param(v, "mode", "nearest") == "bed_of_nails";
+  constexpr int kFactor = 2;
+  Image out = *in;
+  out.w *= kFactor;
+  out.h *= kFactor;
+  Problem problem;
+  problem.shape = describe(*in, out);
+  problem.input_files["input.bin"] =
+      std::make_shared<const std::vector<uint8_t>>(random_data(*in, seed));
+  problem.case_lines = {in->case_line("input", "input.bin"), out.case_line("output", "output"),
+                        "scalar factor_x 2", "scalar factor_y 2"};
+  problem.input_bytes = in->bytes();
+  problem.output_bytes = out.bytes();
+  const auto input_data = problem.input_files["input.bin"];
+  const Image in_image = *in;
+  problem.check = [=](const std::vector<uint8_t>& output) -> CheckResult {
+    const std::vector<uint8_t>& input = *input_data;
+    if (int64_t(output.size()) < out.bytes()) return {false, "the output file is short"};
+    int64_t bad = 0;
+    for (int64_t n = 0; n < out.n; n++) {
+      for (int64_t c = 0; c < out.c; c++) {
+        for (int64_t y = 0; y < out.h; y++) {
+          for (int64_t x = 0; x < out.w; x++) {
+            const bool nail = !bed_of_nails || (x % kFactor == 0 && y % kFactor == 0);
+            const double want =
+                nail ? in_image.at(input, in_image.index(n, c, y / kFactor, x / kFactor)) : 0.0;
+            if (out.at(output, out.index(n, c, y, x)) != want) bad++;
+          }
+        }
+      }
+    }
+    return {bad == 0, "every one of " + std::to_string(out.count()) + " outputs against the " +
+                          "definition: " + std::to_string(bad) + " differ"};
+  };
+  return problem;
+}
+
+// Pixel shuffle (depth to space) by 2, CRD order (PyTorch), checked at every output.
+std::optional<Problem> shuffle_problem(const Variant& v, double size_scale, uint64_t seed,
+                                       std::string* why_not) {
+  const auto type = element_type(param(v, "input.type", "uint32"));
+  const auto in =
+      type ? input_image(param(v, "layout", "planar"), *type, size_scale) : std::nullopt;
+  if (!in || param(v, "direction", "to_space") != "to_space") {
+    *why_not = "only pixel shuffle (to_space) of uint8/16/32 is run by upsample-tune";
+    return std::nullopt;
+  }
+  constexpr int kFactor = 2;
+  Image out = *in;
+  out.w *= kFactor;
+  out.h *= kFactor;
+  out.c /= kFactor * kFactor;
+  Problem problem;
+  problem.shape = describe(*in, out);
+  problem.input_files["input.bin"] =
+      std::make_shared<const std::vector<uint8_t>>(random_data(*in, seed));
+  problem.case_lines = {in->case_line("input", "input.bin"), out.case_line("output", "output"),
+                        "scalar factor_x 2", "scalar factor_y 2", "scalar order 0"};
+  problem.input_bytes = in->bytes();
+  problem.output_bytes = out.bytes();
+  const auto input_data = problem.input_files["input.bin"];
+  const Image in_image = *in;
+  problem.check = [=](const std::vector<uint8_t>& output) -> CheckResult {
+    const std::vector<uint8_t>& input = *input_data;
+    if (int64_t(output.size()) < out.bytes()) return {false, "the output file is short"};
+    int64_t bad = 0;
+    for (int64_t n = 0; n < out.n; n++) {
+      for (int64_t c = 0; c < out.c; c++) {
+        for (int64_t y = 0; y < out.h; y++) {
+          for (int64_t x = 0; x < out.w; x++) {
+            // CRD: output (c, y*f+i, x*f+j) = input (c*f*f + i*f + j, y, x).
+            const int64_t depth = c * kFactor * kFactor + (y % kFactor) * kFactor + x % kFactor;
+            const double want =
+                in_image.at(input, in_image.index(n, depth, y / kFactor, x / kFactor));
+            if (out.at(output, out.index(n, c, y, x)) != want) bad++;
+          }
+        }
+      }
+    }
+    return {bad == 0, "every one of " + std::to_string(out.count()) +
+                          " outputs against the CRD definition: " + std::to_string(bad) +
+                          " differ"};
+  };
+  return problem;
+}
+
+}  // namespace
+
+std::optional<Problem> make_problem(const Variant& variant, double size_scale, uint64_t seed,
+                                    std::string* why_not) {
+  if (variant.generator == "resize") return resize_problem(variant, size_scale, seed, why_not);
+  if (variant.generator == "unpool") return unpool_problem(variant, size_scale, seed, why_not);
+  if (variant.generator == "shuffle") return shuffle_problem(variant, size_scale, seed, why_not);
+  *why_not = "upsample-tune has no problem definition for generator " + variant.generator;
+  return std::nullopt;
+}
+
+std::vector<Tunable> tunables_of(const Variant& variant) {
+  const std::vector<std::string> lanes = {"0", "8", "16", "32", "64", "128"};
+  const std::vector<std::string> rows = {"1", "2", "4", "8", "16", "32", "64"};
+  std::vector<Tunable> space = {{"vector_lanes", lanes}, {"rows_per_task", rows}};
+  if (variant.generator == "unpool" && param(variant, "layout", "").rfind("packed", 0) == 0) {
+    space.push_back({"chunk_width", {"64", "128", "256", "512", "1024"}});
+  }
+  if (variant.generator != "resize" && variant.generator != "unpool" &&
+      variant.generator != "shuffle") {
+    return {};
+  }
+  return space;
+}
+
+}  // namespace upsample_tune

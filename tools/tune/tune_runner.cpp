@@ -1,0 +1,227 @@
+#include "tune_runner.h"
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace upsample_tune {
+
+namespace fs = std::filesystem;
+
+const char* to_string(Measurement::Status status) {
+  switch (status) {
+    case Measurement::kOk:
+      return "ok";
+    case Measurement::kBuildFailed:
+      return "build failed";
+    case Measurement::kRunFailed:
+      return "run failed";
+    case Measurement::kWrong:
+      return "wrong output";
+  }
+  return "?";
+}
+
+int run_shell(const std::string& command, std::string* output) {
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return -1;
+  char chunk[4096];
+  size_t got;
+  while ((got = fread(chunk, 1, sizeof chunk, pipe)) > 0) {
+    if (output != nullptr) output->append(chunk, got);
+  }
+  const int status = pclose(pipe);
+  return WIFEXITED(status) ? WEXITSTATUS(status)
+                           : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+std::string shell_quote(const std::string& text) {
+  std::string quoted = "'";
+  for (char ch : text) {
+    if (ch == '\'') {
+      quoted += "'\\''";
+    } else {
+      quoted += ch;
+    }
+  }
+  return quoted + "'";
+}
+
+std::string stable_hash(const std::string& text) {
+  uint64_t hash = 1469598103934665603ull;
+  for (unsigned char ch : text) {
+    hash ^= ch;
+    hash *= 1099511628211ull;
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+  return hex;
+}
+
+namespace {
+
+std::string last_lines(const std::string& text, int count) {
+  size_t pos = text.size();
+  for (int i = 0; i < count && pos > 0; i++) {
+    pos = text.rfind('\n', pos - 1);
+    if (pos == std::string::npos) return text;
+  }
+  return text.substr(pos + 1);
+}
+
+// The driver's JSON line: the last line of its output that parses as an object.
+std::optional<nlohmann::json> driver_result(const std::string& output) {
+  std::istringstream lines(output);
+  std::string line;
+  std::optional<nlohmann::json> result;
+  while (std::getline(lines, line)) {
+    if (line.empty() || line[0] != '{') continue;
+    nlohmann::json parsed = nlohmann::json::parse(line, nullptr, false);
+    if (!parsed.is_discarded() && parsed.is_object()) result = parsed;
+  }
+  return result;
+}
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  for (size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos; pos += to.size()) {
+    text.replace(pos, from.size(), to);
+  }
+  return text;
+}
+
+}  // namespace
+
+CandidateRunner::CandidateRunner(Toolchain toolchain, std::string work_dir)
+    : toolchain_(std::move(toolchain)), work_dir_(std::move(work_dir)) {}
+
+bool CandidateRunner::prepare(std::string* error) {
+  fs::create_directories(work_dir_);
+  const std::string objects = work_dir_ + "/driver";
+  fs::create_directories(objects);
+  std::string output;
+  for (const char* source : {"tools/tune/tune_driver.cpp", "bench/bandwidth.cpp"}) {
+    const std::string object = objects + "/" + fs::path(source).stem().string() + ".o";
+    const std::string command = shell_quote(toolchain_.cxx) + " -O2 -std=c++17 -c -I" +
+                                shell_quote(toolchain_.halide_include) + " -I" +
+                                shell_quote(toolchain_.source_dir + "/bench") + " " +
+                                shell_quote(toolchain_.source_dir + "/" + source) + " -o " +
+                                shell_quote(object);
+    if (run_shell(command, &output) != 0) {
+      *error = "compiling the driver failed: " + command + "\n" + last_lines(output, 20);
+      return false;
+    }
+    driver_objects_ += " " + shell_quote(object);
+  }
+  return true;
+}
+
+void CandidateRunner::set_problem(const Variant& variant, const Problem& problem) {
+  variant_dir_ = work_dir_ + "/" + variant.name;
+  fs::create_directories(variant_dir_);
+  std::ofstream case_file(variant_dir_ + "/case.txt");
+  for (const std::string& line : problem.case_lines) case_file << line << "\n";
+  for (const auto& [name, bytes] : problem.input_files) {
+    std::ofstream out(variant_dir_ + "/" + name, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(bytes->data()), std::streamsize(bytes->size()));
+  }
+}
+
+int CandidateRunner::run_on_target(const std::string& exe, const std::string& dir,
+                                   const std::string& args, std::string* output) {
+  std::string command = toolchain_.runner;
+  command = replace_all(command, "{exe}", shell_quote(exe));
+  command = replace_all(command, "{dir}", shell_quote(dir));
+  command = replace_all(command, "{args}", args);
+  return run_shell("cd " + shell_quote(dir) + " && " + command, output);
+}
+
+Measurement CandidateRunner::measure(const Variant& variant,
+                                     const std::map<std::string, std::string>& tunables,
+                                     const Problem& problem) {
+  Measurement m;
+  std::string params;
+  for (const auto& [name, value] : variant.params) params += " " + shell_quote(name + "=" + value);
+  for (const auto& [name, value] : tunables) params += " " + shell_quote(name + "=" + value);
+  const std::string candidate_dir =
+      variant_dir_ + "/" + stable_hash(toolchain_.halide_target + params);
+  fs::create_directories(candidate_dir);
+  std::string output;
+  // The autoschedulers plan for the machine the candidate is timed on.
+  const std::string generate =
+      "timeout 900 " + shell_quote(toolchain_.generator) + " -g " + shell_quote(variant.generator) +
+      " -f upsample_tune_candidate -e static_library,c_header" + " -o " +
+      shell_quote(candidate_dir) + " " + shell_quote("target=" + toolchain_.halide_target) +
+      params + " autoscheduler_cores=" + std::to_string(toolchain_.threads);
+  if (run_shell(generate, &output) != 0) {
+    m.status = Measurement::kBuildFailed;
+    m.message = last_lines(output, 3);
+    return m;
+  }
+  const std::string exe = candidate_dir + "/tune_driver";
+  const std::string link = shell_quote(toolchain_.cxx) + driver_objects_ + " " +
+                           shell_quote(candidate_dir + "/upsample_tune_candidate.a") + " -o " +
+                           shell_quote(exe) + " -lpthread -ldl";
+  output.clear();
+  if (run_shell(link, &output) != 0) {
+    m.status = Measurement::kBuildFailed;
+    m.message = "link: " + last_lines(output, 3);
+    return m;
+  }
+  const std::string output_file = variant_dir_ + "/output.bin";
+  fs::remove(output_file);
+  std::string args = "--case case.txt --output output.bin --threads " +
+                     std::to_string(toolchain_.threads) + " --repetitions " +
+                     std::to_string(toolchain_.repetitions) + " --min-time " +
+                     std::to_string(toolchain_.min_time);
+  if (!toolchain_.timing) args += " --no-time";
+  output.clear();
+  const int status = run_on_target(exe, variant_dir_, args, &output);
+  const std::optional<nlohmann::json> result = driver_result(output);
+  if (status != 0 || !result || !result->value("ok", false)) {
+    m.status = Measurement::kRunFailed;
+    m.message = result && result->contains("error") ? (*result)["error"].get<std::string>()
+                                                    : last_lines(output, 3);
+    return m;
+  }
+  std::ifstream in(output_file, std::ios::binary);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  const CheckResult check = problem.check(bytes);
+  m.message = check.message;
+  if (!check.ok) {
+    m.status = Measurement::kWrong;
+    return m;
+  }
+  m.status = Measurement::kOk;
+  m.best_ms = result->value("best_ms", 0.0);
+  m.median_ms = result->value("median_ms", 0.0);
+  return m;
+}
+
+std::optional<double> CandidateRunner::copy_bandwidth_gbs(std::string* error) {
+  // Any candidate's driver measures bandwidth; link one against the first variant's hand
+  // schedule is not needed: the bandwidth mode never calls the pipeline, but the executable
+  // still needs one, so the caller measures after the first candidate is built.
+  std::string output;
+  for (const auto& entry : fs::recursive_directory_iterator(work_dir_)) {
+    if (entry.path().filename() != "tune_driver") continue;
+    const int status =
+        run_on_target(entry.path().string(), entry.path().parent_path().string(),
+                      "--bandwidth 256 --threads " + std::to_string(toolchain_.threads), &output);
+    const std::optional<nlohmann::json> result = driver_result(output);
+    if (status == 0 && result && result->value("ok", false)) {
+      return result->value("copy_gbs", 0.0);
+    }
+    *error = last_lines(output, 3);
+    return std::nullopt;
+  }
+  *error = "no driver was built";
+  return std::nullopt;
+}
+
+}  // namespace upsample_tune
