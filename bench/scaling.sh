@@ -42,8 +42,9 @@ for batch in $batches; do
     --bandwidth "$bw" | tee -a "$out"
 done
 echo "scaling.sh: $out (copy bandwidth $bw GB/s, $threads thread(s))"
-if python3 -c "import matplotlib" 2> /dev/null; then
-  python3 "$root/bench/plot_scaling.py" "$out" "$(dirname "$out")"
+python=${PYTHON:-/usr/bin/python3}
+if "$python" -c "import matplotlib" 2> /dev/null; then
+  "$python" "$root/bench/plot_scaling.py" "$out" "$(dirname "$out")"
 else
   echo "scaling.sh: python3-matplotlib is missing (apt-get install python3-matplotlib): no plots"
 fi

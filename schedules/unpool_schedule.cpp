@@ -1,5 +1,6 @@
 #include "unpool_schedule.h"
 
+#include <algorithm>
 #include <numeric>
 
 #include "common_schedule.h"
@@ -27,10 +28,14 @@ void schedule_unpool(UnpoolFuncs& f, const Halide::Target& target, const UnpoolT
   const Layout values_layout = packed ? Layout::kPlanar : tunables.layout;
   if (packed) {
     // Chunks of a row keep the planes in L1 whatever the image width; a chunk's buffer has a
-    // fixed size, so it lives on the stack.
+    // fixed size, so it lives on the stack. It holds at least one vector of every factor's
+    // specialization below (lcm(lanes, 3) for factor 3), whatever chunk width was asked for.
+    int widest_vector = lanes;
+    for (int factor : {2, 3, 4}) widest_vector = std::max(widest_vector, std::lcm(lanes, factor));
+    const int chunk_width = std::max(tunables.chunk_width, widest_vector);
     Halide::Var chunk("chunk"), column("column");
-    f.output.split(f.x, chunk, f.x, tunables.chunk_width, Halide::TailStrategy::GuardWithIf);
-    f.unpooled.compute_at(f.output, chunk).bound_storage(f.x, tunables.chunk_width);
+    f.output.split(f.x, chunk, f.x, chunk_width, Halide::TailStrategy::GuardWithIf);
+    f.unpooled.compute_at(f.output, chunk).bound_storage(f.x, chunk_width);
   }
   // A known horizontal factor turns x / factor into shuffles of dense loads: each small factor
   // gets its own code; larger ones read their source columns from a table.

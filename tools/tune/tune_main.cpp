@@ -247,7 +247,7 @@ int run(const Options& o, const std::string& command_line) {
   if (o.list) {
     for (const Variant& v : selected) {
       std::string why;
-      const bool runnable = upsample_tune::make_problem(v, 0.05, 1, &why).has_value();
+      const bool runnable = upsample_tune::make_problems(v, 0.05, 1, &why).has_value();
       std::printf("%-44s %s\n", v.name.c_str(),
                   runnable ? "" : ("(not tunable: " + why + ")").c_str());
     }
@@ -285,6 +285,14 @@ int run(const Options& o, const std::string& command_line) {
     return 1;
   }
   Cache cache(!o.cache.empty() ? o.cache : work_dir + "/cache.json");
+  // A rebuilt generator (a changed schedule or algorithm) invalidates what was measured with it.
+  std::string generator_id;
+  {
+    std::ifstream in(toolchain.generator, std::ios::binary);
+    if (!in) throw std::runtime_error("no generator at " + toolchain.generator + " (build first)");
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    generator_id = upsample_tune::stable_hash(bytes);
+  }
   Progress progress(o.budget_s, int(selected.size()));
   std::printf("upsample-tune: %zu variants for %s (%s), %d thread%s, budget %.0f s, seed %llu%s\n",
               selected.size(), target_name.c_str(), target.c_str(), toolchain.threads,
@@ -299,13 +307,14 @@ int run(const Options& o, const std::string& command_line) {
   for (size_t index = 0; index < selected.size(); index++) {
     const Variant& variant = selected[index];
     std::string why_not;
-    const std::optional<Problem> problem =
-        upsample_tune::make_problem(variant, o.size_scale, o.seed, &why_not);
-    if (!problem) {
+    const std::optional<upsample_tune::ProblemSet> problems =
+        upsample_tune::make_problems(variant, o.size_scale, o.seed, &why_not);
+    if (!problems) {
       std::printf("skipped %s: %s\n", variant.name.c_str(), why_not.c_str());
       continue;
     }
-    runner.set_problem(variant, *problem);
+    runner.set_problems(variant, *problems);
+    const Problem* problem = &problems->timed;
     Row row;
     row.variant = variant.name;
     row.shape = problem->shape;
@@ -313,16 +322,17 @@ int run(const Options& o, const std::string& command_line) {
         (o.budget_s - progress.elapsed()) / double(selected.size() - index);
     const double variant_start = progress.elapsed();
     auto evaluate = [&](const Params& params) -> Measurement {
-      std::string key = target + "|" + variant.name + "|" + problem->shape +
-                        "|threads=" + std::to_string(toolchain.threads) +
-                        "|seed=" + std::to_string(o.seed) +
-                        (o.correctness_only ? "|check" : "|timed") + "|" + params_text(params);
+      std::string key =
+          generator_id + "|" + target + "|" + variant.name + "|" + problem->shape +
+          "|threads=" + std::to_string(toolchain.threads) + "|seed=" + std::to_string(o.seed) +
+          (o.correctness_only ? "|check" : "|timed") +
+          "|checks=" + std::to_string(problems->checks.size()) + "|" + params_text(params);
       Measurement m;
       if (const json* hit = cache.find(key)) {
         m = from_cache(*hit);
         from_cache_count++;
       } else {
-        m = runner.measure(variant, params, *problem);
+        m = runner.measure(variant, params, *problems);
         cache.put(key, m);
         measured++;
       }
@@ -420,8 +430,9 @@ int run(const Options& o, const std::string& command_line) {
     table << "- correctness only (no timings): each candidate was built for the target, run "
              "through the runner and checked against tests/reference\n";
   }
-  table << "- every candidate's output was checked against tests/reference before it could win; "
-           "a tuned schedule must beat the hand one by "
+  table << "- every candidate's output was checked against tests/reference on the timed shape "
+           "and on small check problems (odd sizes, two images, the variant's other ratios or "
+           "factors) before it could win; a tuned schedule must beat the hand one by "
         << int(o.min_gain * 100) << "% to replace it\n\n";
   table << "| variant | shape | bound ms | hand ms |";
   for (const std::string& name : o.autoschedulers) table << " " << name << " |";

@@ -151,24 +151,12 @@ CheckResult check_outputs(const Image& out, uint64_t seed,
   return {bad == 0, message.str()};
 }
 
-std::optional<Problem> resize_problem(const Variant& v, double size_scale, uint64_t seed,
-                                      std::string* why_not) {
+// Resize of `in` by p / q along both axes.
+std::optional<Problem> resize_problem(const Variant& v, const Image& in_image, int p, int q,
+                                      uint64_t seed, std::string* why_not) {
   const std::string method = param(v, "method", "linear");
-  const auto type = element_type(param(v, "input.type", "uint8"));
-  if (!type) {
-    *why_not = "element type " + param(v, "input.type", "?") + " is not run by upsample-tune";
-    return std::nullopt;
-  }
-  const auto in = input_image(param(v, "layout", "planar"), *type, size_scale);
-  if (!in) {
-    *why_not = "unknown layout";
-    return std::nullopt;
-  }
-  const int phases = std::stoi(param(v, "phases", "0"));
-  const int stride = std::stoi(param(v, "phase_stride", "1"));
+  const std::optional<const Image> in = in_image;
   Image out = *in;
-  // Phased variants serve exactly p / q along x (and the same along y here); the others 2x.
-  const int p = phases > 0 ? phases : 2, q = phases > 0 ? stride : 1;
   out.w = in->w * p / q;
   out.h = in->h * p / q;
   if (out.w * q != in->w * p || out.h * q != in->h * p) {
@@ -201,7 +189,6 @@ std::optional<Problem> resize_problem(const Variant& v, double size_scale, uint6
   problem.input_bytes = in->bytes();
   problem.output_bytes = out.bytes();
   const auto input_data = problem.input_files["input.bin"];
-  const Image in_image = *in;
   problem.check = [=](const std::vector<uint8_t>& output) -> CheckResult {
     const std::vector<uint8_t>& input = *input_data;
     if (int64_t(output.size()) < out.bytes()) return {false, "the output file is short"};
@@ -251,31 +238,24 @@ std::optional<Problem> resize_problem(const Variant& v, double size_scale, uint6
   return problem;
 }
 
-// Unpooling by 2 in both axes (the benchmarks' factor), checked at every output.
-std::optional<Problem> unpool_problem(const Variant& v, double size_scale, uint64_t seed,
-                                      std::string* why_not) {
-  const auto type = element_type(param(v, "input.type", "uint8"));
-  const auto in =
-      type ? input_image(param(v, "layout", "planar"), *type, size_scale) : std::nullopt;
-  if (!in) {
-    *why_not = "element type or layout not run by upsample-tune";
-    return std::nullopt;
-  }
+// Unpooling by (fx, fy), checked at every output.
+std::optional<Problem> unpool_problem(const Variant& v, const Image& in_image, int fx, int fy,
+                                      uint64_t seed) {
+  const std::optional<const Image> in = in_image;
   const bool bed_of_nails = param(v, "mode", "nearest") == "bed_of_nails";
-  constexpr int kFactor = 2;
   Image out = *in;
-  out.w *= kFactor;
-  out.h *= kFactor;
+  out.w *= fx;
+  out.h *= fy;
   Problem problem;
   problem.shape = describe(*in, out);
   problem.input_files["input.bin"] =
       std::make_shared<const std::vector<uint8_t>>(random_data(*in, seed));
   problem.case_lines = {in->case_line("input", "input.bin"), out.case_line("output", "output"),
-                        "scalar factor_x 2", "scalar factor_y 2"};
+                        "scalar factor_x " + std::to_string(fx),
+                        "scalar factor_y " + std::to_string(fy)};
   problem.input_bytes = in->bytes();
   problem.output_bytes = out.bytes();
   const auto input_data = problem.input_files["input.bin"];
-  const Image in_image = *in;
   problem.check = [=](const std::vector<uint8_t>& output) -> CheckResult {
     const std::vector<uint8_t>& input = *input_data;
     if (int64_t(output.size()) < out.bytes()) return {false, "the output file is short"};
@@ -284,9 +264,9 @@ std::optional<Problem> unpool_problem(const Variant& v, double size_scale, uint6
       for (int64_t c = 0; c < out.c; c++) {
         for (int64_t y = 0; y < out.h; y++) {
           for (int64_t x = 0; x < out.w; x++) {
-            const bool nail = !bed_of_nails || (x % kFactor == 0 && y % kFactor == 0);
+            const bool nail = !bed_of_nails || (x % fx == 0 && y % fy == 0);
             const double want =
-                nail ? in_image.at(input, in_image.index(n, c, y / kFactor, x / kFactor)) : 0.0;
+                nail ? in_image.at(input, in_image.index(n, c, y / fy, x / fx)) : 0.0;
             if (out.at(output, out.index(n, c, y, x)) != want) bad++;
           }
         }
@@ -298,31 +278,24 @@ std::optional<Problem> unpool_problem(const Variant& v, double size_scale, uint6
   return problem;
 }
 
-// Pixel shuffle (depth to space) by 2, CRD order (PyTorch), checked at every output.
-std::optional<Problem> shuffle_problem(const Variant& v, double size_scale, uint64_t seed,
-                                       std::string* why_not) {
-  const auto type = element_type(param(v, "input.type", "uint32"));
-  const auto in =
-      type ? input_image(param(v, "layout", "planar"), *type, size_scale) : std::nullopt;
-  if (!in || param(v, "direction", "to_space") != "to_space") {
-    *why_not = "only pixel shuffle (to_space) of uint8/16/32 is run by upsample-tune";
-    return std::nullopt;
-  }
-  constexpr int kFactor = 2;
+// Pixel shuffle (depth to space) by (fx, fy), CRD order (PyTorch), checked at every output.
+std::optional<Problem> shuffle_problem(const Image& in_image, int fx, int fy, uint64_t seed) {
+  const std::optional<const Image> in = in_image;
+  if (in->c % (fx * fy) != 0) return std::nullopt;
   Image out = *in;
-  out.w *= kFactor;
-  out.h *= kFactor;
-  out.c /= kFactor * kFactor;
+  out.w *= fx;
+  out.h *= fy;
+  out.c /= fx * fy;
   Problem problem;
   problem.shape = describe(*in, out);
   problem.input_files["input.bin"] =
       std::make_shared<const std::vector<uint8_t>>(random_data(*in, seed));
   problem.case_lines = {in->case_line("input", "input.bin"), out.case_line("output", "output"),
-                        "scalar factor_x 2", "scalar factor_y 2", "scalar order 0"};
+                        "scalar factor_x " + std::to_string(fx),
+                        "scalar factor_y " + std::to_string(fy), "scalar order 0"};
   problem.input_bytes = in->bytes();
   problem.output_bytes = out.bytes();
   const auto input_data = problem.input_files["input.bin"];
-  const Image in_image = *in;
   problem.check = [=](const std::vector<uint8_t>& output) -> CheckResult {
     const std::vector<uint8_t>& input = *input_data;
     if (int64_t(output.size()) < out.bytes()) return {false, "the output file is short"};
@@ -331,10 +304,9 @@ std::optional<Problem> shuffle_problem(const Variant& v, double size_scale, uint
       for (int64_t c = 0; c < out.c; c++) {
         for (int64_t y = 0; y < out.h; y++) {
           for (int64_t x = 0; x < out.w; x++) {
-            // CRD: output (c, y*f+i, x*f+j) = input (c*f*f + i*f + j, y, x).
-            const int64_t depth = c * kFactor * kFactor + (y % kFactor) * kFactor + x % kFactor;
-            const double want =
-                in_image.at(input, in_image.index(n, depth, y / kFactor, x / kFactor));
+            // CRD: output (c, y*fy+i, x*fx+j) = input (c*fy*fx + i*fx + j, y, x).
+            const int64_t depth = (c * fy + y % fy) * fx + x % fx;
+            const double want = in_image.at(input, in_image.index(n, depth, y / fy, x / fx));
             if (out.at(output, out.index(n, c, y, x)) != want) bad++;
           }
         }
@@ -349,13 +321,74 @@ std::optional<Problem> shuffle_problem(const Variant& v, double size_scale, uint
 
 }  // namespace
 
-std::optional<Problem> make_problem(const Variant& variant, double size_scale, uint64_t seed,
-                                    std::string* why_not) {
-  if (variant.generator == "resize") return resize_problem(variant, size_scale, seed, why_not);
-  if (variant.generator == "unpool") return unpool_problem(variant, size_scale, seed, why_not);
-  if (variant.generator == "shuffle") return shuffle_problem(variant, size_scale, seed, why_not);
-  *why_not = "upsample-tune has no problem definition for generator " + variant.generator;
-  return std::nullopt;
+std::optional<ProblemSet> make_problems(const Variant& variant, double size_scale, uint64_t seed,
+                                        std::string* why_not) {
+  const std::string layout = param(variant, "layout", "planar");
+  const std::string default_type = variant.generator == "shuffle" ? "uint32" : "uint8";
+  const auto type = element_type(param(variant, "input.type", default_type));
+  if (!type) {
+    *why_not = "element type " + param(variant, "input.type", "?") + " is not run by upsample-tune";
+    return std::nullopt;
+  }
+  const std::optional<Image> timed = input_image(layout, *type, size_scale);
+  if (!timed) {
+    *why_not = "layout " + layout + " is not run by upsample-tune";
+    return std::nullopt;
+  }
+  // Small shapes with odd output sizes, several images, and the arguments each variant has
+  // specializations for: a schedule that is only right for the timed shape cannot win.
+  auto small = [&](int64_t w, int64_t h, int64_t c) {
+    Image image = *timed;
+    image.w = w;
+    image.h = h;
+    image.n = 2;
+    if (layout == "planar" || layout == "interleaved") image.c = c;
+    return image;
+  };
+  ProblemSet set;
+  std::vector<std::optional<Problem>> checks;
+  if (variant.generator == "resize") {
+    const int phases = std::stoi(param(variant, "phases", "0"));
+    const int stride = std::stoi(param(variant, "phase_stride", "1"));
+    if (phases > 0) {
+      auto p = resize_problem(variant, *timed, phases, stride, seed, why_not);
+      if (!p) return std::nullopt;
+      set.timed = std::move(*p);
+      checks = {resize_problem(variant, small(18, 10, 5), phases, stride, seed + 1, why_not),
+                resize_problem(variant, small(66, 34, 3), phases, stride, seed + 2, why_not)};
+    } else {
+      auto p = resize_problem(variant, *timed, 2, 1, seed, why_not);
+      if (!p) return std::nullopt;
+      set.timed = std::move(*p);
+      checks = {resize_problem(variant, small(18, 10, 5), 3, 2, seed + 1, why_not),
+                resize_problem(variant, small(66, 34, 3), 1, 2, seed + 2, why_not),
+                resize_problem(variant, small(17, 9, 3), 4, 1, seed + 3, why_not)};
+    }
+  } else if (variant.generator == "unpool") {
+    set.timed = *unpool_problem(variant, *timed, 2, 2, seed);
+    checks = {unpool_problem(variant, small(17, 9, 5), 3, 2, seed + 1),
+              unpool_problem(variant, small(35, 6, 3), 1, 4, seed + 2),
+              unpool_problem(variant, small(21, 7, 3), 4, 3, seed + 3),
+              unpool_problem(variant, small(13, 5, 2), 7, 1, seed + 4)};
+  } else if (variant.generator == "shuffle") {
+    if (param(variant, "direction", "to_space") != "to_space") {
+      *why_not = "only pixel shuffle (to_space) is run by upsample-tune";
+      return std::nullopt;
+    }
+    set.timed = *shuffle_problem(*timed, 2, 2, seed);
+    const bool fixed_x = param(variant, "fixed_factor_x", "0") == "2";
+    checks = {shuffle_problem(small(17, 9, 12), 2, 3, seed + 1),
+              shuffle_problem(small(1, 1, 4), 2, 2, seed + 2)};
+    if (!fixed_x) checks.push_back(shuffle_problem(small(11, 6, 18), 3, 3, seed + 3));
+  } else {
+    *why_not = "upsample-tune has no problem definition for generator " + variant.generator;
+    return std::nullopt;
+  }
+  for (auto& check : checks) {
+    if (!check) return std::nullopt;  // why_not says why
+    set.checks.push_back(std::move(*check));
+  }
+  return set;
 }
 
 std::vector<Tunable> tunables_of(const Variant& variant) {

@@ -42,10 +42,16 @@ struct Problem {
   std::function<CheckResult(const std::vector<uint8_t>& output)> check;
 };
 
-// The problem of `variant` on its representative shape (scaled by `size_scale`, 1 = the
-// benchmarks' shapes), or nullopt with the reason where upsample-tune cannot run the operator.
-std::optional<Problem> make_problem(const Variant& variant, double size_scale, uint64_t seed,
-                                    std::string* why_not);
+// The problems of a variant: the timed one on its representative shape (the benchmarks' shapes
+// scaled by `size_scale`), and small ones that check a candidate on other shapes (odd sizes, two
+// images) and arguments (the other factors and ratios the variant is specialized for). nullopt,
+// with the reason, where upsample-tune cannot run the operator.
+struct ProblemSet {
+  Problem timed;
+  std::vector<Problem> checks;
+};
+std::optional<ProblemSet> make_problems(const Variant& variant, double size_scale, uint64_t seed,
+                                        std::string* why_not);
 
 // The schedule parameters of the variant's generator that the search varies.
 std::vector<Tunable> tunables_of(const Variant& variant);

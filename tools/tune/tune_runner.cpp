@@ -120,14 +120,25 @@ bool CandidateRunner::prepare(std::string* error) {
   return true;
 }
 
-void CandidateRunner::set_problem(const Variant& variant, const Problem& problem) {
-  variant_dir_ = work_dir_ + "/" + variant.name;
-  fs::create_directories(variant_dir_);
-  std::ofstream case_file(variant_dir_ + "/case.txt");
+namespace {
+
+void write_problem(const std::string& dir, const Problem& problem) {
+  fs::create_directories(dir);
+  std::ofstream case_file(dir + "/case.txt");
   for (const std::string& line : problem.case_lines) case_file << line << "\n";
   for (const auto& [name, bytes] : problem.input_files) {
-    std::ofstream out(variant_dir_ + "/" + name, std::ios::binary);
+    std::ofstream out(dir + "/" + name, std::ios::binary);
     out.write(reinterpret_cast<const char*>(bytes->data()), std::streamsize(bytes->size()));
+  }
+}
+
+}  // namespace
+
+void CandidateRunner::set_problems(const Variant& variant, const ProblemSet& problems) {
+  variant_dir_ = work_dir_ + "/" + variant.name;
+  write_problem(variant_dir_, problems.timed);
+  for (size_t i = 0; i < problems.checks.size(); i++) {
+    write_problem(variant_dir_ + "/check" + std::to_string(i), problems.checks[i]);
   }
 }
 
@@ -142,7 +153,7 @@ int CandidateRunner::run_on_target(const std::string& exe, const std::string& di
 
 Measurement CandidateRunner::measure(const Variant& variant,
                                      const std::map<std::string, std::string>& tunables,
-                                     const Problem& problem) {
+                                     const ProblemSet& problems) {
   Measurement m;
   std::string params;
   for (const auto& [name, value] : variant.params) params += " " + shell_quote(name + "=" + value);
@@ -172,15 +183,29 @@ Measurement CandidateRunner::measure(const Variant& variant,
     m.message = "link: " + last_lines(output, 3);
     return m;
   }
-  const std::string output_file = variant_dir_ + "/output.bin";
+  for (size_t i = 0; i < problems.checks.size(); i++) {
+    Measurement check =
+        run_and_check(exe, variant_dir_ + "/check" + std::to_string(i), problems.checks[i], false);
+    if (check.status != Measurement::kOk) {
+      check.message = problems.checks[i].shape + ": " + check.message;
+      return check;
+    }
+  }
+  return run_and_check(exe, variant_dir_, problems.timed, toolchain_.timing);
+}
+
+Measurement CandidateRunner::run_and_check(const std::string& exe, const std::string& dir,
+                                           const Problem& problem, bool timed) {
+  Measurement m;
+  const std::string output_file = dir + "/output.bin";
   fs::remove(output_file);
   std::string args = "--case case.txt --output output.bin --threads " +
                      std::to_string(toolchain_.threads) + " --repetitions " +
                      std::to_string(toolchain_.repetitions) + " --min-time " +
                      std::to_string(toolchain_.min_time);
-  if (!toolchain_.timing) args += " --no-time";
-  output.clear();
-  const int status = run_on_target(exe, variant_dir_, args, &output);
+  if (!timed) args += " --no-time";
+  std::string output;
+  const int status = run_on_target(exe, dir, args, &output);
   const std::optional<nlohmann::json> result = driver_result(output);
   if (status != 0 || !result || !result->value("ok", false)) {
     m.status = Measurement::kRunFailed;
@@ -198,15 +223,15 @@ Measurement CandidateRunner::measure(const Variant& variant,
     return m;
   }
   m.status = Measurement::kOk;
-  m.best_ms = result->value("best_ms", 0.0);
-  m.median_ms = result->value("median_ms", 0.0);
+  if (timed) {
+    m.best_ms = result->value("best_ms", 0.0);
+    m.median_ms = result->value("median_ms", 0.0);
+  }
   return m;
 }
 
 std::optional<double> CandidateRunner::copy_bandwidth_gbs(std::string* error) {
-  // Any candidate's driver measures bandwidth; link one against the first variant's hand
-  // schedule is not needed: the bandwidth mode never calls the pipeline, but the executable
-  // still needs one, so the caller measures after the first candidate is built.
+  // Every driver can measure it (--bandwidth never calls the pipeline): use the first one built.
   std::string output;
   for (const auto& entry : fs::recursive_directory_iterator(work_dir_)) {
     if (entry.path().filename() != "tune_driver") continue;

@@ -43,12 +43,14 @@ class CandidateRunner {
   // Compiles the driver once; false (with the compiler's message) where it cannot.
   bool prepare(std::string* error);
 
-  // Writes the problem's case and input files to the variant's directory.
-  void set_problem(const Variant& variant, const Problem& problem);
+  // Writes the problems' case and input files: the timed one to the variant's directory, each
+  // check to a directory of its own inside it (check0, check1, ...).
+  void set_problems(const Variant& variant, const ProblemSet& problems);
 
-  // Generates, links, runs and checks one candidate of the current variant.
+  // Generates and links one candidate of the current variant, runs and checks it on every check
+  // problem, then runs, checks and times it on the timed problem.
   Measurement measure(const Variant& variant, const std::map<std::string, std::string>& tunables,
-                      const Problem& problem);
+                      const ProblemSet& problems);
 
   // The copy bandwidth (bytes read + written per second, GB/s) the driver measures on the
   // target; nullopt where it cannot run.
@@ -59,6 +61,9 @@ class CandidateRunner {
  private:
   int run_on_target(const std::string& exe, const std::string& dir, const std::string& args,
                     std::string* output);
+  // Runs `exe` on the problem in `dir` (timed or not) and checks its output; kOk or the failure.
+  Measurement run_and_check(const std::string& exe, const std::string& dir, const Problem& problem,
+                            bool timed);
 
   Toolchain toolchain_;
   std::string work_dir_, variant_dir_, driver_objects_;
