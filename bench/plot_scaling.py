@@ -23,6 +23,17 @@ def main():
         rows = list(csv.DictReader(f))
     out_dir = sys.argv[2]
     threads = rows[0]["threads"] if rows else "?"
+    # PyTorch's times on the same data, where bench/scaling_pytorch.py ran.
+    torch_ms = {}
+    torch_csv = os.path.join(os.path.dirname(sys.argv[1]), "scaling_pytorch.csv")
+    if os.path.exists(torch_csv):
+        with open(torch_csv, newline="") as f:
+            for r in csv.DictReader(f):
+                torch_ms[(r["op"], r["data"], r["size"], r["batch"])] = float(r["torch_ms"])
+
+    def torch_series(points):
+        keys = [(r["op"], r["data"], r["size"], r["batch"]) for r in points]
+        return [torch_ms.get(k) for k in keys]
 
     rgb = [r for r in rows if r["data"] == "rgb_u8"]
     ops = sorted({r["op"] for r in rgb}, key=["nearest", "bilinear", "bicubic"].index)
@@ -33,6 +44,10 @@ def main():
         for key, label, style in (("ours_ms", "upsample", "o-"), ("opencv_ms", "OpenCV 4.6", "s-"),
                                   ("bound_ms", "bandwidth bound", "k--")):
             ax.loglog(pixels, [float(r[key]) for r in points], style, label=label)
+        torch_points = torch_series(points)
+        if any(t is not None for t in torch_points):
+            ax.loglog([p for p, t in zip(pixels, torch_points) if t is not None],
+                      [t for t in torch_points if t is not None], "^-", label="PyTorch 1.13")
         ax.set_title(f"{op} 2x, RGB uint8, {threads} thread(s)")
         ax.set_xlabel("output pixels")
         ax.set_ylabel("ms per call")
@@ -48,6 +63,10 @@ def main():
         for key, label, style in (("ours_ms", "upsample", "o-"), ("opencv_ms", "OpenCV 4.6 (per plane)", "s-"),
                                   ("bound_ms", "bandwidth bound", "k--")):
             ax.loglog(batches, [float(r[key]) for r in nchw], style, label=label)
+        torch_points = torch_series(nchw)
+        if any(t is not None for t in torch_points):
+            ax.loglog([b for b, t in zip(batches, torch_points) if t is not None],
+                      [t for t in torch_points if t is not None], "^-", label="PyTorch 1.13")
         ax.set_title(f"bilinear 2x, Nx64x256x256 float32, {threads} thread(s)")
         ax.set_xlabel("batch")
         ax.set_ylabel("ms per call")

@@ -2,12 +2,13 @@
 # Time and peak memory against image size: upsample (resize 2x) and OpenCV cv::resize on the same
 # data, beside the bandwidth bound, from 64x64 to 8192x8192 RGB uint8 (nearest, bilinear,
 # bicubic), and 1..16 images of 64x256x256 float32 NCHW (bilinear). One process per point, so
-# each peak resident set is that point's alone. Writes bench/scaling.csv; then
+# each peak resident set is that point's alone. Writes bench/scaling.csv, PyTorch's times on the
+# same data where it is installed (bench/scaling_pytorch.py: bench/scaling_pytorch.csv), then
 # bench/plot_scaling.py draws bench/scaling_*.png (needs python3-matplotlib).
 #   bench/scaling.sh [--threads=N] [--quick]   (--quick: up to 2048, bilinear only)
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${UPSAMPLE_BUILD_DIR:-$root/build-bench}
+build=${UPSAMPLE_BUILD_DIR:-$root/build}
 threads=1
 quick=0
 for arg in "$@"; do
@@ -17,7 +18,8 @@ for arg in "$@"; do
     *) echo "scaling.sh: unknown argument $arg" >&2; exit 2 ;;
   esac
 done
-if [ ! -f "$build/CMakeCache.txt" ]; then
+if [ ! -f "$build/CMakeCache.txt" ] ||
+   ! grep -q '^UPSAMPLE_BUILD_BENCHMARKS:BOOL=ON' "$build/CMakeCache.txt"; then
   cmake -S "$root" -B "$build" -G Ninja -DUPSAMPLE_BUILD_BENCHMARKS=ON
 fi
 cmake --build "$build" --target upsample_scaling_bench
@@ -43,6 +45,13 @@ for batch in $batches; do
 done
 echo "scaling.sh: $out (copy bandwidth $bw GB/s, $threads thread(s))"
 python=${PYTHON:-/usr/bin/python3}
+torch_csv=$(dirname "$out")/scaling_pytorch.csv
+if "$python" -c "import torch" 2> /dev/null; then
+  "$python" "$root/bench/scaling_pytorch.py" "$threads" "$torch_csv"
+else
+  echo "scaling.sh: no PyTorch (bench/install-pytorch-deps.sh installs it): plots without it"
+  rm -f "$torch_csv"
+fi
 if "$python" -c "import matplotlib" 2> /dev/null; then
   "$python" "$root/bench/plot_scaling.py" "$out" "$(dirname "$out")"
 else
