@@ -18,40 +18,34 @@ namespace upsample_bench {
 namespace {
 
 #if defined(__SSE2__)
-// Ordinary (temporal) 16-byte loads and stores, unrolled; intrinsics keep the compiler from
-// turning the loop back into a memcpy call.
-void copy_loop(const uint8_t* src, uint8_t* dst, size_t bytes) {
+// 16-byte loads and stores, unrolled; intrinsics keep the compiler from turning the loop back
+// into a memcpy call. Non-temporal stores bypass the cache (no read-for-ownership of the
+// destination); ordinary ones do not.
+template <bool kNonTemporal>
+void copy_loop_sse2(const uint8_t* src, uint8_t* dst, size_t bytes) {
   const __m128i* s = reinterpret_cast<const __m128i*>(src);
   __m128i* d = reinterpret_cast<__m128i*>(dst);
   const size_t n = bytes / 64;
   for (size_t i = 0; i < n; ++i) {
-    const __m128i a = _mm_load_si128(s + 4 * i + 0);
-    const __m128i b = _mm_load_si128(s + 4 * i + 1);
-    const __m128i c = _mm_load_si128(s + 4 * i + 2);
-    const __m128i e = _mm_load_si128(s + 4 * i + 3);
-    _mm_store_si128(d + 4 * i + 0, a);
-    _mm_store_si128(d + 4 * i + 1, b);
-    _mm_store_si128(d + 4 * i + 2, c);
-    _mm_store_si128(d + 4 * i + 3, e);
+    const __m128i v[4] = {_mm_load_si128(s + 4 * i + 0), _mm_load_si128(s + 4 * i + 1),
+                          _mm_load_si128(s + 4 * i + 2), _mm_load_si128(s + 4 * i + 3)};
+    for (int k = 0; k < 4; ++k) {
+      if (kNonTemporal) {
+        _mm_stream_si128(d + 4 * i + k, v[k]);
+      } else {
+        _mm_store_si128(d + 4 * i + k, v[k]);
+      }
+    }
   }
+  if (kNonTemporal) _mm_sfence();
 }
 
-// Non-temporal stores bypass the cache: no read-for-ownership of the destination.
+void copy_loop(const uint8_t* src, uint8_t* dst, size_t bytes) {
+  copy_loop_sse2<false>(src, dst, bytes);
+}
+
 bool nt_copy_loop(const uint8_t* src, uint8_t* dst, size_t bytes) {
-  const __m128i* s = reinterpret_cast<const __m128i*>(src);
-  __m128i* d = reinterpret_cast<__m128i*>(dst);
-  const size_t n = bytes / 64;
-  for (size_t i = 0; i < n; ++i) {
-    const __m128i a = _mm_load_si128(s + 4 * i + 0);
-    const __m128i b = _mm_load_si128(s + 4 * i + 1);
-    const __m128i c = _mm_load_si128(s + 4 * i + 2);
-    const __m128i e = _mm_load_si128(s + 4 * i + 3);
-    _mm_stream_si128(d + 4 * i + 0, a);
-    _mm_stream_si128(d + 4 * i + 1, b);
-    _mm_stream_si128(d + 4 * i + 2, c);
-    _mm_stream_si128(d + 4 * i + 3, e);
-  }
-  _mm_sfence();
+  copy_loop_sse2<true>(src, dst, bytes);
   return true;
 }
 

@@ -31,9 +31,15 @@ def main():
             for r in csv.DictReader(f):
                 torch_ms[(r["op"], r["data"], r["size"], r["batch"])] = float(r["torch_ms"])
 
-    def torch_series(points):
-        keys = [(r["op"], r["data"], r["size"], r["batch"]) for r in points]
-        return [torch_ms.get(k) for k in keys]
+    def plot_series(ax, xs, points, opencv_label):
+        """upsample, OpenCV and the bound at xs, and PyTorch where it was measured."""
+        for key, label, style in (("ours_ms", "upsample", "o-"), ("opencv_ms", opencv_label, "s-"),
+                                  ("bound_ms", "bandwidth bound", "k--")):
+            ax.loglog(xs, [float(r[key]) for r in points], style, label=label)
+        torch_points = [torch_ms.get((r["op"], r["data"], r["size"], r["batch"])) for r in points]
+        measured = [(x, t) for x, t in zip(xs, torch_points) if t is not None]
+        if measured:
+            ax.loglog([x for x, _ in measured], [t for _, t in measured], "^-", label="PyTorch 1.13")
 
     rgb = [r for r in rows if r["data"] == "rgb_u8"]
     ops = sorted({r["op"] for r in rgb}, key=["nearest", "bilinear", "bicubic"].index)
@@ -41,13 +47,7 @@ def main():
     for ax, op in zip(axes[0], ops):
         points = sorted((r for r in rgb if r["op"] == op), key=lambda r: int(r["size"]))
         pixels = [int(r["size"]) ** 2 * 4 for r in points]
-        for key, label, style in (("ours_ms", "upsample", "o-"), ("opencv_ms", "OpenCV 4.6", "s-"),
-                                  ("bound_ms", "bandwidth bound", "k--")):
-            ax.loglog(pixels, [float(r[key]) for r in points], style, label=label)
-        torch_points = torch_series(points)
-        if any(t is not None for t in torch_points):
-            ax.loglog([p for p, t in zip(pixels, torch_points) if t is not None],
-                      [t for t in torch_points if t is not None], "^-", label="PyTorch 1.13")
+        plot_series(ax, pixels, points, "OpenCV 4.6")
         ax.set_title(f"{op} 2x, RGB uint8, {threads} thread(s)")
         ax.set_xlabel("output pixels")
         ax.set_ylabel("ms per call")
@@ -60,13 +60,7 @@ def main():
     if nchw:
         fig, ax = plt.subplots(figsize=(5, 4))
         batches = [int(r["batch"]) for r in nchw]
-        for key, label, style in (("ours_ms", "upsample", "o-"), ("opencv_ms", "OpenCV 4.6 (per plane)", "s-"),
-                                  ("bound_ms", "bandwidth bound", "k--")):
-            ax.loglog(batches, [float(r[key]) for r in nchw], style, label=label)
-        torch_points = torch_series(nchw)
-        if any(t is not None for t in torch_points):
-            ax.loglog([b for b, t in zip(batches, torch_points) if t is not None],
-                      [t for t in torch_points if t is not None], "^-", label="PyTorch 1.13")
+        plot_series(ax, batches, nchw, "OpenCV 4.6 (per plane)")
         ax.set_title(f"bilinear 2x, Nx64x256x256 float32, {threads} thread(s)")
         ax.set_xlabel("batch")
         ax.set_ylabel("ms per call")

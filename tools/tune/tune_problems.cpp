@@ -151,15 +151,51 @@ CheckResult check_outputs(const Image& out, uint64_t seed,
   return {bad == 0, message.str()};
 }
 
+// A problem from `in` to `out` with random input data; the caller adds its scalars and check.
+Problem start_problem(const Image& in, const Image& out, uint64_t seed) {
+  Problem problem;
+  problem.shape = describe(in, out);
+  problem.input_files["input.bin"] =
+      std::make_shared<const std::vector<uint8_t>>(random_data(in, seed));
+  problem.case_lines = {in.case_line("input", "input.bin"), out.case_line("output", "output")};
+  problem.input_bytes = in.bytes();
+  problem.output_bytes = out.bytes();
+  return problem;
+}
+
+// A check of every output of a copy-like operator against `want(input, n, c, y, x)`, exactly.
+using ExactValue = std::function<double(const std::vector<uint8_t>& input, int64_t n, int64_t c,
+                                        int64_t y, int64_t x)>;
+std::function<CheckResult(const std::vector<uint8_t>&)> exact_check(const Problem& problem,
+                                                                    const Image& out,
+                                                                    const std::string& definition,
+                                                                    ExactValue want) {
+  const auto input_data = problem.input_files.at("input.bin");
+  return [=](const std::vector<uint8_t>& output) -> CheckResult {
+    if (int64_t(output.size()) < out.bytes()) return {false, "the output file is short"};
+    int64_t bad = 0;
+    for (int64_t n = 0; n < out.n; n++) {
+      for (int64_t c = 0; c < out.c; c++) {
+        for (int64_t y = 0; y < out.h; y++) {
+          for (int64_t x = 0; x < out.w; x++) {
+            if (out.at(output, out.index(n, c, y, x)) != want(*input_data, n, c, y, x)) bad++;
+          }
+        }
+      }
+    }
+    return {bad == 0, "every one of " + std::to_string(out.count()) + " outputs against " +
+                          definition + ": " + std::to_string(bad) + " differ"};
+  };
+}
+
 // Resize of `in` by p / q along both axes.
-std::optional<Problem> resize_problem(const Variant& v, const Image& in_image, int p, int q,
+std::optional<Problem> resize_problem(const Variant& v, const Image& in, int p, int q,
                                       uint64_t seed, std::string* why_not) {
   const std::string method = param(v, "method", "linear");
-  const std::optional<const Image> in = in_image;
-  Image out = *in;
-  out.w = in->w * p / q;
-  out.h = in->h * p / q;
-  if (out.w * q != in->w * p || out.h * q != in->h * p) {
+  Image out = in;
+  out.w = in.w * p / q;
+  out.h = in.h * p / q;
+  if (out.w * q != in.w * p || out.h * q != in.h * p) {
     *why_not = "the shape does not divide by the phase stride";
     return std::nullopt;
   }
@@ -172,32 +208,24 @@ std::optional<Problem> resize_problem(const Variant& v, const Image& in_image, i
   const auto coord =
       nearest ? upsample_ref::CoordMode::kAsymmetric : upsample_ref::CoordMode::kHalfPixel;
   const auto rounding = upsample_ref::NearestRounding::kFloor;
-  Problem problem;
-  problem.shape = describe(*in, out);
-  problem.input_files["input.bin"] =
-      std::make_shared<const std::vector<uint8_t>>(random_data(*in, seed));
-  problem.case_lines = {in->case_line("input", "input.bin"),
-                        out.case_line("output", "output"),
-                        "scalar output_width " + std::to_string(out.w),
-                        "scalar output_height " + std::to_string(out.h),
-                        "scalar coordinate_mode " + std::to_string(coordinate_mode),
-                        "scalar nearest_mode " + std::to_string(nearest_mode),
-                        "scalar scale_x 0",
-                        "scalar scale_y 0",
-                        "scalar cubic_a -0.75",
-                        "scalar exclude_outside 0"};
-  problem.input_bytes = in->bytes();
-  problem.output_bytes = out.bytes();
+  Problem problem = start_problem(in, out, seed);
+  for (const std::string& scalar :
+       {"output_width " + std::to_string(out.w), "output_height " + std::to_string(out.h),
+        "coordinate_mode " + std::to_string(coordinate_mode),
+        "nearest_mode " + std::to_string(nearest_mode), std::string("scale_x 0"),
+        std::string("scale_y 0"), std::string("cubic_a -0.75"), std::string("exclude_outside 0")}) {
+    problem.case_lines.push_back("scalar " + scalar);
+  }
   const auto input_data = problem.input_files["input.bin"];
   problem.check = [=](const std::vector<uint8_t>& output) -> CheckResult {
     const std::vector<uint8_t>& input = *input_data;
     if (int64_t(output.size()) < out.bytes()) return {false, "the output file is short"};
     auto input_at = [&](int64_t n, int64_t c, int64_t y, int64_t x) {
-      return in_image.at(input, in_image.index(n, c, y, x));
+      return in.at(input, in.index(n, c, y, x));
     };
     if (nearest) {
-      const auto rows = upsample_ref::nearest_candidates(in_image.h, out.h, 0.0, coord, rounding);
-      const auto cols = upsample_ref::nearest_candidates(in_image.w, out.w, 0.0, coord, rounding);
+      const auto rows = upsample_ref::nearest_candidates(in.h, out.h, 0.0, coord, rounding);
+      const auto cols = upsample_ref::nearest_candidates(in.w, out.w, 0.0, coord, rounding);
       return check_outputs(
           out, seed + 1,
           [&](int64_t n, int64_t c, int64_t y, int64_t x) {
@@ -213,9 +241,9 @@ std::optional<Problem> resize_problem(const Variant& v, const Image& in_image, i
           0.0);
     }
     const auto taps_h =
-        upsample_ref::axis_taps(in_image.h, out.h, 0.0, ref_method, coord, rounding, -0.75, false);
+        upsample_ref::axis_taps(in.h, out.h, 0.0, ref_method, coord, rounding, -0.75, false);
     const auto taps_w =
-        upsample_ref::axis_taps(in_image.w, out.w, 0.0, ref_method, coord, rounding, -0.75, false);
+        upsample_ref::axis_taps(in.w, out.w, 0.0, ref_method, coord, rounding, -0.75, false);
     const double max_value = out.type.is_float ? 1e300 : std::ldexp(1.0, 8 * out.type.bytes) - 1;
     const double coordinate_error = double(std::max(out.w, out.h)) * std::ldexp(1.0, -23);
     const double tolerance = !out.type.is_float  ? 1.0
@@ -239,83 +267,41 @@ std::optional<Problem> resize_problem(const Variant& v, const Image& in_image, i
 }
 
 // Unpooling by (fx, fy), checked at every output.
-std::optional<Problem> unpool_problem(const Variant& v, const Image& in_image, int fx, int fy,
-                                      uint64_t seed) {
-  const std::optional<const Image> in = in_image;
+Problem unpool_problem(const Variant& v, const Image& in, int fx, int fy, uint64_t seed) {
   const bool bed_of_nails = param(v, "mode", "nearest") == "bed_of_nails";
-  Image out = *in;
+  Image out = in;
   out.w *= fx;
   out.h *= fy;
-  Problem problem;
-  problem.shape = describe(*in, out);
-  problem.input_files["input.bin"] =
-      std::make_shared<const std::vector<uint8_t>>(random_data(*in, seed));
-  problem.case_lines = {in->case_line("input", "input.bin"), out.case_line("output", "output"),
-                        "scalar factor_x " + std::to_string(fx),
-                        "scalar factor_y " + std::to_string(fy)};
-  problem.input_bytes = in->bytes();
-  problem.output_bytes = out.bytes();
-  const auto input_data = problem.input_files["input.bin"];
-  problem.check = [=](const std::vector<uint8_t>& output) -> CheckResult {
-    const std::vector<uint8_t>& input = *input_data;
-    if (int64_t(output.size()) < out.bytes()) return {false, "the output file is short"};
-    int64_t bad = 0;
-    for (int64_t n = 0; n < out.n; n++) {
-      for (int64_t c = 0; c < out.c; c++) {
-        for (int64_t y = 0; y < out.h; y++) {
-          for (int64_t x = 0; x < out.w; x++) {
-            const bool nail = !bed_of_nails || (x % fx == 0 && y % fy == 0);
-            const double want =
-                nail ? in_image.at(input, in_image.index(n, c, y / fy, x / fx)) : 0.0;
-            if (out.at(output, out.index(n, c, y, x)) != want) bad++;
-          }
-        }
-      }
-    }
-    return {bad == 0, "every one of " + std::to_string(out.count()) + " outputs against the " +
-                          "definition: " + std::to_string(bad) + " differ"};
-  };
+  Problem problem = start_problem(in, out, seed);
+  problem.case_lines.push_back("scalar factor_x " + std::to_string(fx));
+  problem.case_lines.push_back("scalar factor_y " + std::to_string(fy));
+  problem.check = exact_check(
+      problem, out, "the definition",
+      [=](const std::vector<uint8_t>& input, int64_t n, int64_t c, int64_t y, int64_t x) {
+        const bool nail = !bed_of_nails || (x % fx == 0 && y % fy == 0);
+        return nail ? in.at(input, in.index(n, c, y / fy, x / fx)) : 0.0;
+      });
   return problem;
 }
 
 // Pixel shuffle (depth to space) by (fx, fy), CRD order (PyTorch), checked at every output.
-std::optional<Problem> shuffle_problem(const Image& in_image, int fx, int fy, uint64_t seed) {
-  const std::optional<const Image> in = in_image;
-  if (in->c % (fx * fy) != 0) return std::nullopt;
-  Image out = *in;
+std::optional<Problem> shuffle_problem(const Image& in, int fx, int fy, uint64_t seed) {
+  if (in.c % (fx * fy) != 0) return std::nullopt;
+  Image out = in;
   out.w *= fx;
   out.h *= fy;
   out.c /= fx * fy;
-  Problem problem;
-  problem.shape = describe(*in, out);
-  problem.input_files["input.bin"] =
-      std::make_shared<const std::vector<uint8_t>>(random_data(*in, seed));
-  problem.case_lines = {in->case_line("input", "input.bin"), out.case_line("output", "output"),
-                        "scalar factor_x " + std::to_string(fx),
-                        "scalar factor_y " + std::to_string(fy), "scalar order 0"};
-  problem.input_bytes = in->bytes();
-  problem.output_bytes = out.bytes();
-  const auto input_data = problem.input_files["input.bin"];
-  problem.check = [=](const std::vector<uint8_t>& output) -> CheckResult {
-    const std::vector<uint8_t>& input = *input_data;
-    if (int64_t(output.size()) < out.bytes()) return {false, "the output file is short"};
-    int64_t bad = 0;
-    for (int64_t n = 0; n < out.n; n++) {
-      for (int64_t c = 0; c < out.c; c++) {
-        for (int64_t y = 0; y < out.h; y++) {
-          for (int64_t x = 0; x < out.w; x++) {
-            // CRD: output (c, y*fy+i, x*fx+j) = input (c*fy*fx + i*fx + j, y, x).
-            const int64_t depth = (c * fy + y % fy) * fx + x % fx;
-            const double want = in_image.at(input, in_image.index(n, depth, y / fy, x / fx));
-            if (out.at(output, out.index(n, c, y, x)) != want) bad++;
-          }
-        }
-      }
-    }
-    return {bad == 0, "every one of " + std::to_string(out.count()) +
-                          " outputs against the CRD definition: " + std::to_string(bad) +
-                          " differ"};
-  };
+  Problem problem = start_problem(in, out, seed);
+  problem.case_lines.push_back("scalar factor_x " + std::to_string(fx));
+  problem.case_lines.push_back("scalar factor_y " + std::to_string(fy));
+  problem.case_lines.push_back("scalar order 0");
+  problem.check = exact_check(
+      problem, out, "the CRD definition",
+      [=](const std::vector<uint8_t>& input, int64_t n, int64_t c, int64_t y, int64_t x) {
+        // CRD: output (c, y*fy+i, x*fx+j) = input (c*fy*fx + i*fx + j, y, x).
+        const int64_t depth = (c * fy + y % fy) * fx + x % fx;
+        return in.at(input, in.index(n, depth, y / fy, x / fx));
+      });
   return problem;
 }
 
@@ -365,7 +351,7 @@ std::optional<ProblemSet> make_problems(const Variant& variant, double size_scal
                 resize_problem(variant, small(17, 9, 3), 4, 1, seed + 3, why_not)};
     }
   } else if (variant.generator == "unpool") {
-    set.timed = *unpool_problem(variant, *timed, 2, 2, seed);
+    set.timed = unpool_problem(variant, *timed, 2, 2, seed);
     checks = {unpool_problem(variant, small(17, 9, 5), 3, 2, seed + 1),
               unpool_problem(variant, small(35, 6, 3), 1, 4, seed + 2),
               unpool_problem(variant, small(21, 7, 3), 4, 3, seed + 3),
