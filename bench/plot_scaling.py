@@ -41,18 +41,22 @@ def main():
         if measured:
             ax.loglog([x for x, _ in measured], [t for _, t in measured], "^-", label="PyTorch 1.13")
 
-    rgb = [r for r in rows if r["data"] == "rgb_u8"]
-    ops = sorted({r["op"] for r in rgb}, key=["nearest", "bilinear", "bicubic"].index)
-    fig, axes = plt.subplots(1, len(ops), figsize=(5 * len(ops), 4), squeeze=False)
-    for ax, op in zip(axes[0], ops):
-        points = sorted((r for r in rgb if r["op"] == op), key=lambda r: int(r["size"]))
-        pixels = [int(r["size"]) ** 2 * 4 for r in points]
-        plot_series(ax, pixels, points, "OpenCV 4.6")
-        ax.set_title(f"{op} 2x, RGB uint8, {threads} thread(s)")
-        ax.set_xlabel("output pixels")
-        ax.set_ylabel("ms per call")
+    def decorate(ax, title, xlabel, ylabel):
+        ax.set_title(title)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
         ax.grid(True, which="both", alpha=0.3)
         ax.legend()
+
+    rgb = [r for r in rows if r["data"] == "rgb_u8"]
+    ops = sorted({r["op"] for r in rgb}, key=["nearest", "bilinear", "bicubic"].index)
+    # Each operator's points by increasing size.
+    by_op = {op: sorted((r for r in rgb if r["op"] == op), key=lambda r: int(r["size"])) for op in ops}
+    fig, axes = plt.subplots(1, len(ops), figsize=(5 * len(ops), 4), squeeze=False)
+    for ax, op in zip(axes[0], ops):
+        points = by_op[op]
+        plot_series(ax, [int(r["size"]) ** 2 * 4 for r in points], points, "OpenCV 4.6")
+        decorate(ax, f"{op} 2x, RGB uint8, {threads} thread(s)", "output pixels", "ms per call")
     fig.tight_layout()
     fig.savefig(os.path.join(out_dir, "scaling_time_rgb_u8.png"), dpi=100)
 
@@ -61,24 +65,16 @@ def main():
         fig, ax = plt.subplots(figsize=(5, 4))
         batches = [int(r["batch"]) for r in nchw]
         plot_series(ax, batches, nchw, "OpenCV 4.6 (per plane)")
-        ax.set_title(f"bilinear 2x, Nx64x256x256 float32, {threads} thread(s)")
-        ax.set_xlabel("batch")
-        ax.set_ylabel("ms per call")
-        ax.grid(True, which="both", alpha=0.3)
-        ax.legend()
+        decorate(ax, f"bilinear 2x, Nx64x256x256 float32, {threads} thread(s)", "batch",
+                 "ms per call")
         fig.tight_layout()
         fig.savefig(os.path.join(out_dir, "scaling_batch_nchw_f32.png"), dpi=100)
 
     fig, ax = plt.subplots(figsize=(5, 4))
-    for op in ops:
-        points = sorted((r for r in rgb if r["op"] == op), key=lambda r: int(r["size"]))
+    for op, points in by_op.items():
         ax.semilogx([int(r["size"]) ** 2 for r in points],
                     [max(0, int(r["scratch_bytes"])) / 2**20 for r in points], "o-", label=op)
-    ax.set_title("peak RSS - (input + output), RGB uint8 2x")
-    ax.set_xlabel("input pixels")
-    ax.set_ylabel("MiB")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
+    decorate(ax, "peak RSS - (input + output), RGB uint8 2x", "input pixels", "MiB")
     fig.tight_layout()
     fig.savefig(os.path.join(out_dir, "scaling_memory.png"), dpi=100)
 

@@ -46,7 +46,7 @@ struct BufferArg {
   halide_buffer_t buffer{};
   std::vector<halide_dimension_t> dims;
   std::vector<uint8_t> storage;
-  std::vector<int64_t> order;  // dimensions by increasing stride
+  size_t span_bytes = 0;  // the bytes the buffer's elements span (what --output writes)
   bool is_output = false;
 };
 
@@ -106,7 +106,8 @@ void make_buffer(const std::string& name, const CaseArg& arg, const halide_type_
   }
   const size_t element = type.bytes();
   const int64_t elements = span(arg.dims);
-  out.storage.assign(size_t(elements) * element + 64, 0);
+  out.span_bytes = size_t(elements) * element;
+  out.storage.assign(out.span_bytes + 64, 0);
   for (const auto& [extent, stride] : arg.dims)
     out.dims.push_back({0, int32_t(extent), int32_t(stride), 0});
   out.buffer.host = out.storage.data();
@@ -233,14 +234,8 @@ int main(int argc, char** argv) {
   if (status != 0) fail("the pipeline failed with Halide error " + std::to_string(status));
   if (!output_path.empty()) {
     std::ofstream out(output_path, std::ios::binary);
-    const size_t bytes = size_t(span([&] {
-                           std::vector<std::pair<int64_t, int64_t>> d;
-                           for (const auto& dim : output->dims)
-                             d.emplace_back(dim.extent, dim.stride);
-                           return d;
-                         }())) *
-                         output->buffer.type.bytes();
-    out.write(reinterpret_cast<const char*>(output->storage.data()), std::streamsize(bytes));
+    out.write(reinterpret_cast<const char*>(output->storage.data()),
+              std::streamsize(output->span_bytes));
     if (!out) fail("cannot write " + output_path);
   }
   if (!time_it) {

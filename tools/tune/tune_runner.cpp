@@ -183,6 +183,7 @@ Measurement CandidateRunner::measure(const Variant& variant,
     m.message = "link: " + last_lines(output, 3);
     return m;
   }
+  last_driver_ = exe;
   for (size_t i = 0; i < problems.checks.size(); i++) {
     Measurement check =
         run_and_check(exe, variant_dir_ + "/check" + std::to_string(i), problems.checks[i], false);
@@ -231,21 +232,18 @@ Measurement CandidateRunner::run_and_check(const std::string& exe, const std::st
 }
 
 std::optional<double> CandidateRunner::copy_bandwidth_gbs(std::string* error) {
-  // Every driver can measure it (--bandwidth never calls the pipeline): use the first one built.
-  std::string output;
-  for (const auto& entry : fs::recursive_directory_iterator(work_dir_)) {
-    if (entry.path().filename() != "tune_driver") continue;
-    const int status =
-        run_on_target(entry.path().string(), entry.path().parent_path().string(),
-                      "--bandwidth 256 --threads " + std::to_string(toolchain_.threads), &output);
-    const std::optional<nlohmann::json> result = driver_result(output);
-    if (status == 0 && result && result->value("ok", false)) {
-      return result->value("copy_gbs", 0.0);
-    }
-    *error = last_lines(output, 3);
+  // Every driver can measure it (--bandwidth never calls the pipeline).
+  if (last_driver_.empty()) {
+    *error = "no driver was built";
     return std::nullopt;
   }
-  *error = "no driver was built";
+  std::string output;
+  const int status =
+      run_on_target(last_driver_, fs::path(last_driver_).parent_path().string(),
+                    "--bandwidth 256 --threads " + std::to_string(toolchain_.threads), &output);
+  const std::optional<nlohmann::json> result = driver_result(output);
+  if (status == 0 && result && result->value("ok", false)) return result->value("copy_gbs", 0.0);
+  *error = last_lines(output, 3);
   return std::nullopt;
 }
 

@@ -67,6 +67,7 @@ class CandidateRunner {
 
   Toolchain toolchain_;
   std::string work_dir_, variant_dir_, driver_objects_;
+  std::string last_driver_;  // the most recently linked driver (any can measure bandwidth)
 };
 
 // Runs `command` with /bin/sh, output and errors captured together; the exit status.
