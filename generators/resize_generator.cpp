@@ -40,6 +40,7 @@ class Resize : public TunableGenerator<Resize> {
   GeneratorParam<bool> fixed_point{"fixed_point", false};
   GeneratorParam<int> vector_lanes{"vector_lanes", 0};
   GeneratorParam<int> rows_per_task{"rows_per_task", 8};
+  GeneratorParam<int> chunk_width{"chunk_width", 256};  // packed layouts only
 
   Input<Buffer<void, 4>> input{"input"};
   // The output size is an input too: the algorithm needs it before the output Func exists. The
@@ -116,6 +117,7 @@ class Resize : public TunableGenerator<Resize> {
     tunables.layout = layout;
     tunables.vector_lanes = tuned("vector_lanes", vector_lanes);
     tunables.rows_per_task = tuned("rows_per_task", rows_per_task);
+    tunables.chunk_width = tuned("chunk_width", chunk_width);
     set_estimates();
     if (wants_autoscheduler()) {
       schedules::constrain_strides({input, output}, layout);

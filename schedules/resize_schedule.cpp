@@ -1,5 +1,6 @@
 #include "resize_schedule.h"
 
+#include <algorithm>
 #include <numeric>
 
 #include "common_schedule.h"
@@ -45,16 +46,11 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
   RowTasks rows =
       split_rows(f.output, f.x, f.y, f.c, f.n, task, tunables.layout, tunables.rows_per_task);
 
-  const bool packed = packed_channels(tunables.layout) != 0;
   // Row stages: one row of vertical results (and of its edge-padded copy) per output row, kept in
-  // a per-task buffer folded to one row. Packed pixels are resized as planes and interleaved only
-  // when stored: Halide then reads and writes the packed rows with dense vectors and shuffles.
-  std::vector<Func> row_stages = {f.vertical, f.padded};
-  if (packed && (interpolating || f.padded.defined())) row_stages.push_back(f.resized);
-  for (Func stage : row_stages) {
+  // a per-task buffer folded to one row.
+  for (Func stage : {f.vertical, f.padded}) {
     if (!stage.defined()) continue;
-    stage.compute_at(f.output, rows.row);
-    if (stage.name() != f.resized.name()) stage.store_at(f.output, task);
+    stage.compute_at(f.output, rows.row).store_at(f.output, task);
     if (tunables.layout == Layout::kInterleaved) {
       stage.reorder_storage(f.c, f.x, f.y, f.n);
       vectorize_rows(stage, f.x, f.c, geometry, geometry.input_width(), lanes, tunables.layout);
@@ -62,10 +58,22 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
       // Its reads are clamped, so rounding the row up to whole vectors is safe.
       stage.vectorize(f.x, lanes, Halide::TailStrategy::RoundUp);
     } else {
-      const Halide::Expr width =
-          stage.name() == f.resized.name() ? geometry.output_width() : geometry.input_width();
-      vectorize_rows(stage, f.x, f.c, geometry, width, lanes, Layout::kPlanar);
+      vectorize_rows(stage, f.x, f.c, geometry, geometry.input_width(), lanes, Layout::kPlanar);
     }
+  }
+
+  // Packed pixels are resized as planes and interleaved when stored, so Halide reads and writes
+  // the packed rows with dense vectors and shuffles. The planes are computed a chunk of the row
+  // at a time: they stay in L1 whatever the width, their buffer has a fixed size (on the stack),
+  // and the output's stores are spread over the row's compute instead of coming in one burst.
+  const bool packed = packed_channels(tunables.layout) != 0;
+  if (packed && (interpolating || f.padded.defined())) {
+    // Whole vectors per chunk, so every chunk starts a phase period (lanes spans whole periods).
+    const int chunk_width = (std::max(tunables.chunk_width, lanes) + lanes - 1) / lanes * lanes;
+    Var chunk("chunk");
+    f.output.split(f.x, chunk, f.x, chunk_width, Halide::TailStrategy::GuardWithIf);
+    f.resized.compute_at(f.output, chunk).bound_storage(f.x, chunk_width);
+    vectorize_rows(f.resized, f.x, f.c, geometry, geometry.output_width(), lanes, Layout::kPlanar);
   }
   vectorize_rows(f.output, f.x, f.c, geometry, geometry.output_width(), lanes, tunables.layout);
 }

@@ -13,6 +13,7 @@ struct ResizeTunables {
   Layout layout = Layout::kPlanar;
   int vector_lanes = 0;   // lanes of the output loop; 0: from the target (see the schedule)
   int rows_per_task = 8;  // output rows one parallel task produces
+  int chunk_width = 256;  // packed layouts: output pixels per step, rounded up to whole vectors
 };
 
 // The Funcs of one resize pipeline, as the schedule needs to see them.

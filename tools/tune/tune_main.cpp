@@ -462,18 +462,22 @@ int run(const Options& o, const std::string& command_line) {
     const std::string out = !o.out.empty() ? o.out
                                            : std::string(UPSAMPLE_SOURCE_DIR) +
                                                  "/schedules/tuned/" + target_name + ".json";
-    json document = {{"target", target}, {"variants", json::object()}};
+    // "runs" lists the command of every run that wrote the file; each entry names its run, so a
+    // merged file keeps where each schedule came from.
+    json document = {{"target", target}, {"variants", json::object()}, {"runs", json::array()}};
     if (std::ifstream in(out); in) {
       json existing = json::parse(in, nullptr, false);
       if (!existing.is_discarded() && existing.contains("variants")) {
         document["variants"] = existing["variants"];
+        if (existing.contains("runs")) document["runs"] = existing["runs"];
       }
     }
+    document["runs"].push_back(command_line);
+    const int run = int(document["runs"].size()) - 1;
     document["tool"] = "upsample-tune";
     document["machine"] = cpu_model();
     document["threads"] = toolchain.threads;
     document["seed"] = o.seed;
-    document["command"] = command_line;
     for (const Row& row : rows) {
       json params = json::object();
       if (row.tuned) {
@@ -487,7 +491,8 @@ int run(const Options& o, const std::string& command_line) {
                     {"shape", row.shape},
                     {"hand_ms", row.hand.best_ms},
                     {"tuned_ms", row.tuned ? row.best.best_ms : row.hand.best_ms},
-                    {"bound_ms", row.bound_ms}};
+                    {"bound_ms", row.bound_ms},
+                    {"run", run}};
       document["variants"][row.variant] = entry;
     }
     fs::create_directories(fs::path(out).parent_path());
