@@ -40,7 +40,8 @@ class Resize : public TunableGenerator<Resize> {
   GeneratorParam<bool> fixed_point{"fixed_point", false};
   GeneratorParam<int> vector_lanes{"vector_lanes", 0};
   GeneratorParam<int> rows_per_task{"rows_per_task", 8};
-  GeneratorParam<int> chunk_width{"chunk_width", 256};  // packed layouts only
+  // Packed layouts: output pixels per step; 0 a whole row; -1 the schedule's default.
+  GeneratorParam<int> chunk_width{"chunk_width", -1};
 
   Input<Buffer<void, 4>> input{"input"};
   // The output size is an input too: the algorithm needs it before the output Func exists. The
@@ -118,6 +119,7 @@ class Resize : public TunableGenerator<Resize> {
     tunables.vector_lanes = tuned("vector_lanes", vector_lanes);
     tunables.rows_per_task = tuned("rows_per_task", rows_per_task);
     tunables.chunk_width = tuned("chunk_width", chunk_width);
+    if (tunables.chunk_width < 0) tunables.chunk_width = m == Method::kCubic ? 0 : 256;
     set_estimates();
     if (wants_autoscheduler()) {
       schedules::constrain_strides({input, output}, layout);

@@ -64,15 +64,20 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
 
   // Packed pixels are resized as planes and interleaved when stored, so Halide reads and writes
   // the packed rows with dense vectors and shuffles. The planes are computed a chunk of the row
-  // at a time: they stay in L1 whatever the width, their buffer has a fixed size (on the stack),
-  // and the output's stores are spread over the row's compute instead of coming in one burst.
+  // at a time (they stay in L1 whatever the width, their buffer has a fixed size, on the stack,
+  // and the output's stores are spread over the row's compute instead of coming in one burst) or,
+  // with chunk_width 0, a whole row at a time.
   const bool packed = packed_channels(tunables.layout) != 0;
   if (packed && (interpolating || f.padded.defined())) {
-    // Whole vectors per chunk, so every chunk starts a phase period (lanes spans whole periods).
-    const int chunk_width = (std::max(tunables.chunk_width, lanes) + lanes - 1) / lanes * lanes;
-    Var chunk("chunk");
-    f.output.split(f.x, chunk, f.x, chunk_width, Halide::TailStrategy::GuardWithIf);
-    f.resized.compute_at(f.output, chunk).bound_storage(f.x, chunk_width);
+    if (tunables.chunk_width > 0) {
+      // Whole vectors per chunk, so every chunk starts a phase period (lanes spans whole periods).
+      const int chunk_width = (std::max(tunables.chunk_width, lanes) + lanes - 1) / lanes * lanes;
+      Var chunk("chunk");
+      f.output.split(f.x, chunk, f.x, chunk_width, Halide::TailStrategy::GuardWithIf);
+      f.resized.compute_at(f.output, chunk).bound_storage(f.x, chunk_width);
+    } else {
+      f.resized.compute_at(f.output, rows.row);
+    }
     vectorize_rows(f.resized, f.x, f.c, geometry, geometry.output_width(), lanes, Layout::kPlanar);
   }
   vectorize_rows(f.output, f.x, f.c, geometry, geometry.output_width(), lanes, tunables.layout);

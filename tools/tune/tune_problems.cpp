@@ -382,8 +382,11 @@ std::vector<Tunable> tunables_of(const Variant& variant) {
   const std::vector<std::string> rows = {"1", "2", "4", "8", "16", "32", "64"};
   std::vector<Tunable> space = {{"vector_lanes", lanes}, {"rows_per_task", rows}};
   const bool packed = param(variant, "layout", "").rfind("packed", 0) == 0;
-  if ((variant.generator == "unpool" || variant.generator == "resize") && packed) {
+  if (variant.generator == "unpool" && packed) {
     space.push_back({"chunk_width", {"64", "128", "256", "512", "1024"}});
+  }
+  if (variant.generator == "resize" && packed) {  // 0: a whole row at a time
+    space.push_back({"chunk_width", {"0", "64", "128", "256", "512", "1024"}});
   }
   if (variant.generator != "resize" && variant.generator != "unpool" &&
       variant.generator != "shuffle") {
