@@ -12,7 +12,6 @@
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -24,6 +23,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "bandwidth.h"
+#include "call_timing.h"
 #include "upsample/upsample.h"
 
 namespace {
@@ -38,19 +38,8 @@ int64_t peak_rss_bytes() {
 template <typename F>
 double best_ms(F&& call, double min_time) {
   call();  // warm-up (page faults of the output happen here, as in any first call)
-  double best = 1e300;
-  for (int sample = 0; sample < 5; sample++) {
-    int calls = 0;
-    const auto start = std::chrono::steady_clock::now();
-    double elapsed = 0;
-    do {
-      call();
-      calls++;
-      elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    } while (elapsed < min_time);
-    best = std::min(best, elapsed / calls);
-  }
-  return best * 1e3;
+  const std::vector<double> samples = upsample_bench::mean_call_seconds(call, 5, min_time);
+  return *std::min_element(samples.begin(), samples.end()) * 1e3;
 }
 
 [[noreturn]] void usage(const char* message) {

@@ -114,12 +114,12 @@ class Resize : public TunableGenerator<Resize> {
     funcs.n = n;
     funcs.phases = phases;
     funcs.fixed_point = fixed_point;
+    funcs.taps = tap_count(m);
     schedules::ResizeTunables tunables;
     tunables.layout = layout;
     tunables.vector_lanes = tuned("vector_lanes", vector_lanes);
     tunables.rows_per_task = tuned("rows_per_task", rows_per_task);
     tunables.chunk_width = tuned("chunk_width", chunk_width);
-    if (tunables.chunk_width < 0) tunables.chunk_width = m == Method::kCubic ? 0 : 256;
     set_estimates();
     if (wants_autoscheduler()) {
       schedules::constrain_strides({input, output}, layout);

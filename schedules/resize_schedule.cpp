@@ -69,9 +69,12 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
   // with chunk_width 0, a whole row at a time.
   const bool packed = packed_channels(tunables.layout) != 0;
   if (packed && (interpolating || f.padded.defined())) {
-    if (tunables.chunk_width > 0) {
+    // By default, 256-pixel chunks for nearest and linear and whole rows for cubic, whose 4-tap
+    // planes measured slower in chunks (bench/RESULTS.md).
+    const int asked = tunables.chunk_width >= 0 ? tunables.chunk_width : f.taps > 2 ? 0 : 256;
+    if (asked > 0) {
       // Whole vectors per chunk, so every chunk starts a phase period (lanes spans whole periods).
-      const int chunk_width = (std::max(tunables.chunk_width, lanes) + lanes - 1) / lanes * lanes;
+      const int chunk_width = (std::max(asked, lanes) + lanes - 1) / lanes * lanes;
       Var chunk("chunk");
       f.output.split(f.x, chunk, f.x, chunk_width, Halide::TailStrategy::GuardWithIf);
       f.resized.compute_at(f.output, chunk).bound_storage(f.x, chunk_width);

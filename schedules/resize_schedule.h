@@ -13,9 +13,9 @@ struct ResizeTunables {
   Layout layout = Layout::kPlanar;
   int vector_lanes = 0;   // lanes of the output loop; 0: from the target (see the schedule)
   int rows_per_task = 8;  // output rows one parallel task produces
-  // Packed layouts: output pixels resized per step, rounded up to whole vectors; 0: a whole row.
-  // Chunks measured faster for linear and nearest, a whole row for cubic (the generator's default).
-  int chunk_width = 256;
+  // Packed layouts: output pixels resized per step, rounded up to whole vectors; 0: a whole row;
+  // -1: by method (see the schedule).
+  int chunk_width = -1;
 };
 
 // The Funcs of one resize pipeline, as the schedule needs to see them.
@@ -30,6 +30,7 @@ struct ResizeFuncs {
   Halide::Var x, y, c, n;
   int phases = 0;  // output columns per period of a phased variant; vectors hold whole periods
   bool fixed_point = false;  // interpolation in uint16 lanes instead of float32
+  int taps = 1;              // input pixels per output pixel along each axis (1 nearest, 4 cubic)
 };
 
 void schedule_resize(ResizeFuncs& funcs, const Halide::Target& target,

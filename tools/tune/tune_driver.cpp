@@ -14,7 +14,6 @@
 // Input files hold the buffer's elements densely in its own storage order (the smallest stride
 // first); the output buffer is written the same way to --output.
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -30,6 +29,7 @@
 
 #include "HalideRuntime.h"
 #include "bandwidth.h"
+#include "call_timing.h"
 
 extern "C" int upsample_tune_candidate_argv(void** args);
 extern "C" const struct halide_filter_metadata_t* upsample_tune_candidate_metadata();
@@ -155,10 +155,6 @@ void set_scalar(const std::string& name, const CaseArg& arg, const halide_type_t
   }
 }
 
-double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
 int run_bandwidth(size_t mib, int threads) {
   const upsample_bench::Bandwidth b = upsample_bench::measure_bandwidth(mib << 20, threads, 5);
   std::printf(
@@ -244,18 +240,11 @@ int main(int argc, char** argv) {
   }
   // Each sample is the mean over at least min_time of calls; the best and median samples are
   // reported (the best is what a quiet machine does, the median how noisy this one is).
-  std::vector<double> samples;
-  for (int r = 0; r < repetitions; r++) {
-    int calls = 0;
-    const double start = now_seconds();
-    double elapsed = 0;
-    do {
-      if (upsample_tune_candidate_argv(args.data()) != 0) fail("the pipeline failed when timed");
-      calls++;
-      elapsed = now_seconds() - start;
-    } while (elapsed < min_time);
-    samples.push_back(elapsed / calls);
-  }
+  std::vector<double> samples = upsample_bench::mean_call_seconds(
+      [&] {
+        if (upsample_tune_candidate_argv(args.data()) != 0) fail("the pipeline failed when timed");
+      },
+      repetitions, min_time);
   std::sort(samples.begin(), samples.end());
   std::printf("{\"ok\": true, \"best_ms\": %.6f, \"median_ms\": %.6f, \"samples\": %zu}\n",
               samples.front() * 1e3, samples[samples.size() / 2] * 1e3, samples.size());
