@@ -57,8 +57,9 @@ class Conv : public TunableGenerator<Conv> {
     }
     offset_x.set_estimate(-1);
     offset_y.set_estimate(-1);
-    if (wants_autoscheduler()) return autoschedule({output});
     schedules::ConvFuncs funcs{output, sum, padded, input, weights, bias, output, x, y, c, n, r};
+    schedules::constrain_conv(funcs, layout);
+    if (wants_autoscheduler()) return autoschedule({output});
     schedules::ConvTunables tunables;
     tunables.layout = layout;
     tunables.channel_vectors = tuned("channel_vectors", channel_vectors);
@@ -81,6 +82,11 @@ class ConvWeightGrad : public TunableGenerator<ConvWeightGrad> {
  public:
   GeneratorParam<schedules::Layout> layout{"layout", schedules::Layout::kPlanar,
                                            schedules::kLayoutNames};
+  // The register tile (0: from the target): vectors of input channels by output channels, and
+  // the rows of a summed per block.
+  GeneratorParam<int> channel_vectors{"channel_vectors", 0};
+  GeneratorParam<int> outputs{"outputs", 0};
+  GeneratorParam<int> block_rows{"block_rows", 4};
 
   Input<Buffer<float, 4>> a{"a"};  // (x, y, o, n)
   Input<Buffer<float, 4>> b{"b"};  // (x, y, i, n)
@@ -115,10 +121,16 @@ class ConvWeightGrad : public TunableGenerator<ConvWeightGrad> {
     }
     offset_x.set_estimate(-1);
     offset_y.set_estimate(-1);
-    if (wants_autoscheduler()) return autoschedule({grad_weights});
     schedules::ConvWeightGradFuncs funcs{grad_weights, sum, padded, a, b, grad_weights, i, o,
                                          tx,           ty,  r};
-    schedules::schedule_conv_weight_grad(funcs, get_target(), layout);
+    schedules::constrain_conv_weight_grad(funcs, layout);
+    if (wants_autoscheduler()) return autoschedule({grad_weights});
+    schedules::ConvWeightGradTunables tunables;
+    tunables.layout = layout;
+    tunables.channel_vectors = tuned("channel_vectors", channel_vectors);
+    tunables.outputs = tuned("outputs", outputs);
+    tunables.block_rows = tuned("block_rows", block_rows);
+    schedules::schedule_conv_weight_grad(funcs, get_target(), tunables);
   }
 
  private:
@@ -144,8 +156,9 @@ class ChannelSum : public TunableGenerator<ChannelSum> {
 
     input.set_estimates({{0, 128}, {0, 128}, {0, 64}, {0, 1}});
     sums.set_estimates({{0, 64}});
-    if (wants_autoscheduler()) return autoschedule({sums});
     schedules::ChannelSumFuncs funcs{sums, sum, input, x, c, r};
+    schedules::constrain_channel_sum(funcs, layout);
+    if (wants_autoscheduler()) return autoschedule({sums});
     schedules::schedule_channel_sum(funcs, get_target(), layout);
   }
 

@@ -88,8 +88,9 @@ class MaxPool : public TunableGenerator<MaxPool<Index>> {
     for (Halide::GeneratorInput<int>* param : {&padding_x, &padding_y}) param->set_estimate(0);
     for (Halide::GeneratorInput<int>* param : {&dilation_x, &dilation_y}) param->set_estimate(1);
     index_space.set_estimate(0);
-    if (this->wants_autoscheduler()) return this->autoschedule({values, indices});
     schedules::MaxPoolFuncs funcs{values, indices, pooled, input, values, indices, x, y, c, n};
+    schedules::constrain_max_pool(funcs, layout);
+    if (this->wants_autoscheduler()) return this->autoschedule({values, indices});
     schedules::schedule_max_pool(funcs, this->get_target(), layout);
   }
 
@@ -103,6 +104,8 @@ class MaxUnpool : public TunableGenerator<MaxUnpool<Index>> {
  public:
   Halide::GeneratorParam<schedules::Layout> layout{"layout", schedules::Layout::kPlanar,
                                                    schedules::kLayoutNames};
+  // Lanes of the zeroing and output stores (0: the target's natural width for the type).
+  Halide::GeneratorParam<int> vector_lanes{"vector_lanes", 0};
 
   Halide::GeneratorInput<Halide::Buffer<void, 4>> input{"input"};
   Halide::GeneratorInput<Halide::Buffer<Index, 4>> indices{"indices"};  // the shape of input
@@ -139,9 +142,11 @@ class MaxUnpool : public TunableGenerator<MaxUnpool<Index>> {
     output_width.set_estimate(256);
     output_height.set_estimate(256);
     index_space.set_estimate(0);
-    if (this->wants_autoscheduler()) return this->autoschedule({output});
     schedules::MaxUnpoolFuncs funcs{output, scattered, input, indices, output, x, y, c, n, i};
-    schedules::schedule_max_unpool(funcs, this->get_target(), layout);
+    schedules::constrain_max_unpool(funcs, layout);
+    if (this->wants_autoscheduler()) return this->autoschedule({output});
+    schedules::schedule_max_unpool(funcs, this->get_target(), layout,
+                                   this->tuned("vector_lanes", vector_lanes));
   }
 
  private:
@@ -190,8 +195,9 @@ class UnpoolIndexCheck : public TunableGenerator<UnpoolIndexCheck<Index>> {
     output_width.set_estimate(256);
     output_height.set_estimate(256);
     index_space.set_estimate(0);
-    if (this->wants_autoscheduler()) return this->autoschedule({bad_rows});
     schedules::UnpoolIndexCheckFuncs funcs{bad_rows, any_bad, indices, element.x, y, n};
+    schedules::constrain_unpool_index_check(funcs, layout);
+    if (this->wants_autoscheduler()) return this->autoschedule({bad_rows});
     schedules::schedule_unpool_index_check(funcs, this->get_target(), layout);
   }
 

@@ -77,7 +77,6 @@ class ResizeBackward : public TunableGenerator<ResizeBackward> {
     scale_y.set_estimate(0.0);
     cubic_a.set_estimate(-0.75f);
     exclude_outside.set_estimate(false);
-    if (wants_autoscheduler()) return autoschedule({grad_input});
     schedules::ResizeBackwardFuncs funcs{grad_input,
                                          rows,
                                          columns,
@@ -89,6 +88,8 @@ class ResizeBackward : public TunableGenerator<ResizeBackward> {
                                          c,
                                          n,
                                          m != Method::kNearest};
+    schedules::constrain_resize_backward(funcs, layout);
+    if (wants_autoscheduler()) return autoschedule({grad_input});
     schedules::schedule_resize_backward(funcs, get_target(), layout);
   }
 

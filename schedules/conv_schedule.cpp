@@ -1,5 +1,7 @@
 #include "conv_schedule.h"
 
+#include <algorithm>
+
 #include "common_schedule.h"
 
 namespace upsample::schedules {
@@ -31,6 +33,30 @@ void schedule_padded(Halide::Func padded, const Var& x, const Var& y, const Var&
 
 }  // namespace
 
+void constrain_conv(const ConvFuncs& f, Layout layout) {
+  constrain_strides({f.input, f.output_param}, layout);
+  // Packed weights: output channels dense and padded to whole blocks by the runtime.
+  f.weights.dim(0).set_min(0).set_stride(1);
+  f.weights.dim(0).set_extent((f.weights.dim(0).extent() / kConvChannelTile) * kConvChannelTile);
+  f.bias.dim(0).set_bounds(0, f.weights.dim(0).extent());
+  // Each phase of a transposed convolution writes every stride-th column of a planar output.
+  if (layout == Layout::kPlanar) f.output_param.dim(0).set_stride(Halide::Expr());
+}
+
+void constrain_conv_weight_grad(const ConvWeightGradFuncs& f, Layout layout) {
+  constrain_strides({f.a}, layout);
+  constrain_strides({f.b}, layout);
+  // The runtime's scratch: dense, input channels padded to whole blocks.
+  f.grad_weights_param.dim(0).set_min(0).set_stride(1);
+  f.grad_weights_param.dim(0).set_extent((f.grad_weights_param.dim(0).extent() / kConvChannelTile) *
+                                         kConvChannelTile);
+  for (int d = 1; d < 4; d++) f.grad_weights_param.dim(d).set_min(0);
+}
+
+void constrain_channel_sum(const ChannelSumFuncs& f, Layout layout) {
+  constrain_strides({f.input}, layout);
+}
+
 void schedule_conv(ConvFuncs& f, const Halide::Target& target, const ConvTunables& tunables) {
   const int lanes = target.natural_vector_size<float>();
   const bool wide = has_32_vector_registers(target);
@@ -38,15 +64,13 @@ void schedule_conv(ConvFuncs& f, const Halide::Target& target, const ConvTunable
       tunables.channel_vectors > 0 ? tunables.channel_vectors : (wide ? 4 : 3);
   const int pixels = tunables.pixels > 0 ? tunables.pixels : (wide ? 5 : 4);
   const int channels_per_tile = lanes * channel_vectors;
-  constrain_strides({f.input, f.output_param}, tunables.layout);
-  // Packed weights: output channels dense and padded to whole tiles by the runtime.
-  f.weights.dim(0).set_min(0).set_stride(1);
-  f.weights.dim(0).set_extent((f.weights.dim(0).extent() / kConvChannelTile) * kConvChannelTile);
-  f.bias.dim(0).set_bounds(0, f.weights.dim(0).extent());
+  // The last tile reads up to a tile past the output channels; the runtime pads one block.
+  _halide_user_assert(channels_per_tile <= kConvChannelTile)
+      << "conv: channel_vectors=" << channel_vectors << " makes a tile of " << channels_per_tile
+      << " channels, more than the " << kConvChannelTile << " the runtime pads for";
   if (target.has_gpu_feature()) {
     // One thread per output value, its reduction over (input channel, tap) serial; the
-    // zero-bordered input is inlined. Phase outputs of a transposed convolution have any x stride.
-    if (tunables.layout == Layout::kPlanar) f.output_param.dim(0).set_stride(Halide::Expr());
+    // zero-bordered input is inlined.
     gpu_tile_image(f.output, f.x, f.y, f.c, f.n, tunables.layout);
     f.sum.compute_at(f.output, Var("gpu_xi"));
     return;
@@ -61,9 +85,8 @@ void schedule_conv(ConvFuncs& f, const Halide::Target& target, const ConvTunable
   if (tunables.layout == Layout::kPlanar) {
     // Planar outputs: a row of the channel tile is staged in a small x-innermost buffer, so each
     // tile's channel vectors go to L1, and the output rows are stored as dense vectors.
-    // The output's x stride is free: each phase of a transposed convolution writes every
-    // stride-th column. Unit-stride rows are stored as vectors, the others element by element.
-    f.output_param.dim(0).set_stride(Halide::Expr());
+    // Unit-stride rows are stored as vectors, the others (phases of a transposed convolution)
+    // element by element.
     f.output.reorder(f.x, ci, f.y, co, f.n).fuse(f.y, co, task).parallel(task);
     f.output.specialize(f.output_param.dim(0).stride() == 1)
         .vectorize(f.x, lanes, TailStrategy::GuardWithIf);
@@ -105,18 +128,13 @@ void schedule_conv(ConvFuncs& f, const Halide::Target& target, const ConvTunable
 }
 
 void schedule_conv_weight_grad(ConvWeightGradFuncs& f, const Halide::Target& target,
-                               Layout layout) {
+                               const ConvWeightGradTunables& tunables) {
   const int lanes = target.natural_vector_size<float>();
   const bool wide = has_32_vector_registers(target);
-  const int channel_vectors = wide ? 4 : 3;
-  const int outputs = wide ? 5 : 4;
-  constrain_strides({f.a}, layout);
-  constrain_strides({f.b}, layout);
-  // The runtime's scratch: dense, input channels padded to whole tiles.
-  f.grad_weights_param.dim(0).set_min(0).set_stride(1);
-  f.grad_weights_param.dim(0).set_extent((f.grad_weights_param.dim(0).extent() / kConvChannelTile) *
-                                         kConvChannelTile);
-  for (int d = 1; d < 4; d++) f.grad_weights_param.dim(d).set_min(0);
+  const int channel_vectors =
+      tunables.channel_vectors > 0 ? tunables.channel_vectors : (wide ? 4 : 3);
+  const int outputs = tunables.outputs > 0 ? tunables.outputs : (wide ? 5 : 4);
+  const int rows_per_block = std::max(1, tunables.block_rows);
   if (target.has_gpu_feature()) {
     // One thread per weight (input channel x output channel, per tap), its reduction over every
     // pixel of the batch serial.
@@ -136,15 +154,15 @@ void schedule_conv_weight_grad(ConvWeightGradFuncs& f, const Halide::Target& tar
   // tasks, where a whole-image reduction per task would stream b from memory once per task; tasks
   // hold whole channel loops so that they stay large for narrow images.
   Var io("io"), ii("ii"), oo("oo"), oi("oi"), task("task"), block("block"), image("image");
-  Halide::RVar block_rows("block_rows"), row_in_block("row_in_block");
-  f.sum.update().split(f.r.y, block_rows, row_in_block, 4, TailStrategy::GuardWithIf);
-  Halide::Func block_sums = f.sum.update().rfactor({{block_rows, block}, {f.r.z, image}});
+  Halide::RVar row_block("row_block"), row_in_block("row_in_block");
+  f.sum.update().split(f.r.y, row_block, row_in_block, rows_per_block, TailStrategy::GuardWithIf);
+  Halide::Func block_sums = f.sum.update().rfactor({{row_block, block}, {f.r.z, image}});
   f.grad_weights.vectorize(f.i, lanes);
   f.sum.compute_root().vectorize(f.i, lanes);
   f.sum.update()
       .split(f.i, io, ii, lanes * channel_vectors)
       .split(f.o, oo, oi, outputs, TailStrategy::GuardWithIf)
-      .reorder(ii, oi, oo, io, f.tx, f.ty, block_rows, f.r.z)
+      .reorder(ii, oi, oo, io, f.tx, f.ty, row_block, f.r.z)
       .vectorize(ii, lanes)
       .unroll(ii)
       .unroll(oi)
@@ -173,7 +191,6 @@ void schedule_conv_weight_grad(ConvWeightGradFuncs& f, const Halide::Target& tar
 
 void schedule_channel_sum(ChannelSumFuncs& f, const Halide::Target& target, Layout layout) {
   const int lanes = target.natural_vector_size<float>();
-  constrain_strides({f.input}, layout);
   if (target.has_gpu_feature()) {
     Var co("co"), ci("ci");
     f.sums.split(f.c, co, ci, 64, TailStrategy::GuardWithIf).gpu_blocks(co).gpu_threads(ci);

@@ -26,6 +26,15 @@ struct ConvFuncs {
   Halide::RDom r;  // (input channel, tx, ty)
 };
 
+// The weight gradient's tile: `channel_vectors` vectors of input channels by `outputs` output
+// channels in registers, summed over blocks of `block_rows` rows of a (0: from the target).
+struct ConvWeightGradTunables {
+  Layout layout = Layout::kPlanar;
+  int channel_vectors = 0;
+  int outputs = 0;
+  int block_rows = 4;
+};
+
 struct ConvWeightGradFuncs {
   Halide::Func grad_weights;
   Halide::Func sum;     // (i, o, tx, ty)
@@ -43,9 +52,15 @@ struct ChannelSumFuncs {
   Halide::RDom r;  // (x, y, n)
 };
 
+// The buffer contracts the runtime relies on (strides, packed and padded operands). Generators
+// apply them whoever schedules the pipeline: the hand schedules below or an autoscheduler.
+void constrain_conv(const ConvFuncs& funcs, Layout layout);
+void constrain_conv_weight_grad(const ConvWeightGradFuncs& funcs, Layout layout);
+void constrain_channel_sum(const ChannelSumFuncs& funcs, Layout layout);
+
 void schedule_conv(ConvFuncs& funcs, const Halide::Target& target, const ConvTunables& tunables);
 void schedule_conv_weight_grad(ConvWeightGradFuncs& funcs, const Halide::Target& target,
-                               Layout layout);
+                               const ConvWeightGradTunables& tunables);
 void schedule_channel_sum(ChannelSumFuncs& funcs, const Halide::Target& target, Layout layout);
 
 }  // namespace upsample::schedules

@@ -4,9 +4,20 @@
 
 namespace upsample::schedules {
 
+void constrain_max_pool(const MaxPoolFuncs& f, Layout layout) {
+  constrain_strides({f.input, f.values_param, f.indices_param}, layout);
+}
+
+void constrain_max_unpool(const MaxUnpoolFuncs& f, Layout layout) {
+  constrain_strides({f.input, f.indices, f.output_param}, layout);
+}
+
+void constrain_unpool_index_check(const UnpoolIndexCheckFuncs& f, Layout layout) {
+  constrain_strides({f.indices}, layout);
+}
+
 void schedule_max_pool(MaxPoolFuncs& f, const Halide::Target& target, Layout layout) {
   const int lanes = target.natural_vector_size(f.values_param.type());
-  constrain_strides({f.input, f.values_param, f.indices_param}, layout);
   if (target.has_gpu_feature()) {
     // Each thread reduces one window; both outputs read the pooled (value, index) pairs.
     f.pooled.compute_root();
@@ -27,9 +38,10 @@ void schedule_max_pool(MaxPoolFuncs& f, const Halide::Target& target, Layout lay
   f.pooled.update().vectorize(inner, lanes, Halide::TailStrategy::GuardWithIf);
 }
 
-void schedule_max_unpool(MaxUnpoolFuncs& f, const Halide::Target& target, Layout layout) {
-  const int lanes = target.natural_vector_size(f.output_param.type());
-  constrain_strides({f.input, f.indices, f.output_param}, layout);
+void schedule_max_unpool(MaxUnpoolFuncs& f, const Halide::Target& target, Layout layout,
+                         int vector_lanes) {
+  const int lanes =
+      vector_lanes > 0 ? vector_lanes : target.natural_vector_size(f.output_param.type());
   if (target.has_gpu_feature()) {
     // One block per plane scatters it in input order (a later duplicate wins), in one thread;
     // zeroing the planes and storing the output use every thread.
@@ -57,7 +69,6 @@ void schedule_unpool_index_check(UnpoolIndexCheckFuncs& f, const Halide::Target&
                                  Layout layout) {
   // Bandwidth-bound: wide vector compares folded into one flag, rows in parallel tasks.
   const int lanes = target.natural_vector_size(Halide::UInt(64));
-  constrain_strides({f.indices}, layout);
   if (target.has_gpu_feature()) {
     Halide::Var yo("yo"), yi("yi");
     f.bad_rows.split(f.y, yo, yi, 64, Halide::TailStrategy::GuardWithIf)

@@ -29,8 +29,16 @@ struct UnpoolIndexCheckFuncs {
   Halide::Var y, n;
 };
 
+// The buffer contracts the runtime relies on; generators apply them whoever schedules the
+// pipeline (the hand schedules below or an autoscheduler).
+void constrain_max_pool(const MaxPoolFuncs& funcs, Layout layout);
+void constrain_max_unpool(const MaxUnpoolFuncs& funcs, Layout layout);
+void constrain_unpool_index_check(const UnpoolIndexCheckFuncs& funcs, Layout layout);
+
 void schedule_max_pool(MaxPoolFuncs& funcs, const Halide::Target& target, Layout layout);
-void schedule_max_unpool(MaxUnpoolFuncs& funcs, const Halide::Target& target, Layout layout);
+// vector_lanes 0: the target's natural vector width for the element type.
+void schedule_max_unpool(MaxUnpoolFuncs& funcs, const Halide::Target& target, Layout layout,
+                         int vector_lanes = 0);
 void schedule_unpool_index_check(UnpoolIndexCheckFuncs& funcs, const Halide::Target& target,
                                  Layout layout);
 

@@ -6,9 +6,12 @@ namespace upsample::schedules {
 
 using Halide::TailStrategy;
 
+void constrain_resize_backward(const ResizeBackwardFuncs& f, Layout layout) {
+  constrain_strides({f.grad_output, f.grad_input_param}, layout);
+}
+
 void schedule_resize_backward(ResizeBackwardFuncs& f, const Halide::Target& target, Layout layout) {
   const int lanes = target.natural_vector_size<float>();
-  constrain_strides({f.grad_output, f.grad_input_param}, layout);
   for (size_t k = 0; k < f.tables.size(); k++) {
     const bool is_weight = k % 2 == 1;
     if (!is_weight || f.has_weights) f.tables[k].compute_root();

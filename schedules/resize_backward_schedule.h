@@ -19,6 +19,10 @@ struct ResizeBackwardFuncs {
   bool has_weights;  // false for nearest: the weight tables are not defined
 };
 
+// The buffer contract the runtime relies on; the generator applies it whoever schedules the
+// pipeline (the hand schedule below or an autoscheduler).
+void constrain_resize_backward(const ResizeBackwardFuncs& funcs, Layout layout);
+
 void schedule_resize_backward(ResizeBackwardFuncs& funcs, const Halide::Target& target,
                               Layout layout);
 

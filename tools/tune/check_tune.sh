@@ -4,6 +4,9 @@
 #   check_tune.sh search     BUILD_DIR   a timed search, its tuned file, report and resumable cache
 #   check_tune.sh qemu       BUILD_DIR   the runner plumbing: aarch64 candidates run under qemu-user
 #   check_tune.sh tuned-file BUILD_DIR   the generator applies, ignores or rejects tuned files
+#   check_tune.sh learnable  BUILD_DIR   the convolution and max-unpooling problems: every
+#                                        candidate checked against tests/reference (no timings)
+#   check_tune.sh contracts  BUILD_DIR   autoscheduled pipelines keep the runtime's buffer contract
 set -euo pipefail
 mode=$1
 build=$(cd "$2" && pwd)
@@ -91,6 +94,47 @@ tuned-file)
   fi
   grep -q "broken/x.json" "$work/log" || { cat "$work/log"; fail "the message does not name the file"; }
   echo "check_tune.sh tuned-file: ok"
+  ;;
+learnable)
+  variants='^(conv_float32_interleaved|conv_weight_grad_float32_planar|max_unpool_i64_u8_interleaved)$'
+  "$tune" --build-dir "$build" --target x86-64-sse41 --variants "$variants" --size-scale 0.1 \
+    --budget 300 --max-candidates 3 --autoschedulers none --correctness-only --threads 1 \
+    --work-dir "$work/w" --report "$work/report.md" --out "$work/tuned.json" > "$work/log" 2>&1 ||
+    { cat "$work/log"; fail "the run failed"; }
+  for v in conv_float32_interleaved conv_weight_grad_float32_planar max_unpool_i64_u8_interleaved; do
+    # The hand schedule and two candidates of the search space were built, run and checked.
+    grep -Eq "^\| $v \| .* \| ok \| \(hand\) \| +\| 3 \|$" "$work/report.md" ||
+      { cat "$work/log" "$work/report.md"; fail "$v: the hand schedule failed or was not tried"; }
+  done
+  if grep -E "build failed|run failed|wrong output" "$work/log"; then
+    fail "a candidate of the search space failed"
+  fi
+  echo "check_tune.sh learnable: ok"
+  ;;
+contracts)
+  # Every generator constrains its buffers before an autoscheduler schedules it: the pipeline
+  # must still check the strides the runtime relies on (here: unit channel stride, NHWC).
+  check() {  # check GENERATOR BUFFER... [-- PARAMS]
+    local g=$1; shift
+    local buffers=()
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do buffers+=("$1"); shift; done
+    [ $# -gt 0 ] && shift
+    "$generator" -g "$g" -f "$g" -o "$work" -e stmt target=x86-64-linux-sse41 \
+      layout=interleaved autoscheduler=Mullapudi2016 "$@" > "$work/$g.log" 2>&1 ||
+      { cat "$work/$g.log"; fail "$g did not generate with Mullapudi2016"; }
+    for b in "${buffers[@]}"; do
+      grep -q "constraint_violated(\"$b.stride.2\"" "$work/$g.stmt" ||
+        fail "$g scheduled by Mullapudi2016 does not check $b's channel stride"
+    done
+  }
+  check conv input output
+  check conv_weight_grad a b
+  check channel_sum input
+  check max_pool_i64 input values indices -- input.type=float32 values.type=float32
+  check max_unpool_i64 input indices output -- input.type=uint32 output.type=uint32
+  check unpool_index_check_i64 indices
+  check resize_backward grad_output grad_input
+  echo "check_tune.sh contracts: ok"
   ;;
 *)
   fail "unknown mode"

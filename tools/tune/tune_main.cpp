@@ -207,6 +207,7 @@ class Progress {
 struct Row {
   std::string variant, shape;
   double bound_ms = 0;
+  double flops = 0;  // compute-bound problems: cells give GFLOP/s instead of the bound
   Measurement hand;
   std::map<std::string, Measurement> autoschedulers;
   Params best_params;
@@ -215,11 +216,13 @@ struct Row {
   bool tuned = false;  // a candidate beat the hand schedule by min_gain
 };
 
-std::string cell(const Measurement& m, double bound_ms, bool timing) {
+std::string cell(const Measurement& m, double bound_ms, bool timing, double flops = 0) {
   if (m.status != Measurement::kOk) return upsample_tune::to_string(m.status);
   if (!timing) return "ok";
   char text[64];
-  if (bound_ms > 0) {
+  if (flops > 0) {
+    std::snprintf(text, sizeof text, "%.3f (%.1f GFLOP/s)", m.best_ms, flops / (m.best_ms * 1e6));
+  } else if (bound_ms > 0) {
     std::snprintf(text, sizeof text, "%.3f (%.2fx)", m.best_ms, m.best_ms / bound_ms);
   } else {
     std::snprintf(text, sizeof text, "%.3f", m.best_ms);
@@ -318,6 +321,7 @@ int run(const Options& o, const std::string& command_line) {
     Row row;
     row.variant = variant.name;
     row.shape = problem->shape;
+    row.flops = problem->flops;
     const double variant_budget =
         (o.budget_s - progress.elapsed()) / double(selected.size() - index);
     const double variant_start = progress.elapsed();
@@ -342,7 +346,7 @@ int run(const Options& o, const std::string& command_line) {
         copy_gbs = runner.copy_bandwidth_gbs(&bw_error).value_or(0.0);
         if (copy_gbs == 0) std::fprintf(stderr, "bandwidth not measured: %s\n", bw_error.c_str());
       }
-      if (copy_gbs > 0) {
+      if (copy_gbs > 0 && row.flops == 0) {
         row.bound_ms = double(problem->input_bytes + problem->output_bytes) / (copy_gbs * 1e6);
       }
       const bool better = m.status == Measurement::kOk &&
@@ -425,7 +429,8 @@ int run(const Options& o, const std::string& command_line) {
           << " samples, each the mean over >= " << toolchain.min_time
           << " s of calls; bound = (input + output bytes) / copy bandwidth " << bw
           << " GB/s (read + write, best of memcpy, a copy loop and a non-temporal copy loop, "
-          << "measured by the driver in this run); (x) = time / bound\n";
+          << "measured by the driver in this run); (x) = time / bound; convolutions, which are "
+          << "bound by arithmetic, give GFLOP/s (useful FLOPs: 2 per multiply-add) instead\n";
   } else {
     table << "- correctness only (no timings): each candidate was built for the target, run "
              "through the runner and checked against tests/reference\n";
@@ -443,11 +448,12 @@ int run(const Options& o, const std::string& command_line) {
   for (const Row& row : rows) {
     std::snprintf(bound, sizeof bound, "%.3f", row.bound_ms);
     table << "| " << row.variant << " | " << row.shape << " | " << (row.bound_ms > 0 ? bound : "-")
-          << " | " << cell(row.hand, row.bound_ms, toolchain.timing) << " |";
+          << " | " << cell(row.hand, row.bound_ms, toolchain.timing, row.flops) << " |";
     for (const std::string& name : o.autoschedulers) {
-      table << " " << cell(row.autoschedulers.at(name), row.bound_ms, toolchain.timing) << " |";
+      table << " " << cell(row.autoschedulers.at(name), row.bound_ms, toolchain.timing, row.flops)
+            << " |";
     }
-    table << " " << (row.tuned ? cell(row.best, row.bound_ms, true) : "(hand)") << " | "
+    table << " " << (row.tuned ? cell(row.best, row.bound_ms, true, row.flops) : "(hand)") << " | "
           << (row.tuned ? params_text(row.best_params) : "") << " | " << row.candidates << " |\n";
   }
   std::printf("\n%s", table.str().c_str());
@@ -493,6 +499,7 @@ int run(const Options& o, const std::string& command_line) {
                     {"tuned_ms", row.tuned ? row.best.best_ms : row.hand.best_ms},
                     {"bound_ms", row.bound_ms},
                     {"run", run}};
+      if (row.flops > 0) entry["gflop"] = row.flops * 1e-9;
       document["variants"][row.variant] = entry;
     }
     fs::create_directories(fs::path(out).parent_path());

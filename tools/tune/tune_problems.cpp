@@ -7,6 +7,7 @@
 #include <random>
 #include <sstream>
 
+#include "reference/pool_reference.h"
 #include "reference/resize_reference.h"
 
 namespace upsample_tune {
@@ -305,10 +306,86 @@ std::optional<Problem> shuffle_problem(const Image& in, int fx, int fy, uint64_t
   return problem;
 }
 
+// Max unpooling of `in` to out_w x out_h by indices into each output plane: with `window` > 0
+// each element's index lies in its own window x window block (as max pooling makes them), with 0
+// anywhere in the plane (duplicates: the later element wins). Checked at every output against
+// tests/reference.
+Problem max_unpool_problem(const Variant& v, const Image& in, int64_t out_w, int64_t out_h,
+                           int window, bool tensor_space, uint64_t seed) {
+  const bool wide_indices = v.generator == "max_unpool_i64";
+  Image indices = in;
+  indices.type = {wide_indices ? "int64" : "int32", wide_indices ? 8 : 4, false};
+  Image out = in;
+  out.w = out_w;
+  out.h = out_h;
+  Problem problem = start_problem(in, out, seed);
+  const int64_t plane_size = out_w * out_h;
+  std::vector<int64_t> index_values(size_t(in.count()));  // NCHW, for the oracle
+  auto index_bytes = std::make_shared<std::vector<uint8_t>>(size_t(indices.bytes()));
+  std::mt19937_64 random(seed + 7);
+  size_t k = 0;
+  for (int64_t n = 0; n < in.n; n++)
+    for (int64_t c = 0; c < in.c; c++)
+      for (int64_t y = 0; y < in.h; y++)
+        for (int64_t x = 0; x < in.w; x++, k++) {
+          int64_t at = int64_t(random() % uint64_t(plane_size));
+          if (window > 0) {
+            at = (y * window + int64_t(random() % uint64_t(window))) * out_w + x * window +
+                 int64_t(random() % uint64_t(window));
+          }
+          if (tensor_space) at += (n * in.c + c) * plane_size;
+          index_values[k] = at;
+          uint8_t* slot = index_bytes->data() + indices.index(n, c, y, x) * indices.type.bytes;
+          if (wide_indices) {
+            std::memcpy(slot, &at, 8);
+          } else {
+            const int32_t narrow = int32_t(at);
+            std::memcpy(slot, &narrow, 4);
+          }
+        }
+  problem.input_files["indices.bin"] = index_bytes;
+  problem.case_lines.insert(problem.case_lines.begin() + 1,
+                            indices.case_line("indices", "indices.bin"));
+  problem.case_lines.push_back("scalar output_width " + std::to_string(out_w));
+  problem.case_lines.push_back("scalar output_height " + std::to_string(out_h));
+  problem.case_lines.push_back(std::string("scalar index_space ") + (tensor_space ? "1" : "0"));
+  problem.input_bytes += indices.bytes();
+  const auto input_data = problem.input_files.at("input.bin");
+  problem.check = [=](const std::vector<uint8_t>& output) -> CheckResult {
+    if (int64_t(output.size()) < out.bytes()) return {false, "the output file is short"};
+    std::vector<double> values(size_t(in.count()));
+    size_t i = 0;
+    for (int64_t n = 0; n < in.n; n++)
+      for (int64_t c = 0; c < in.c; c++)
+        for (int64_t y = 0; y < in.h; y++)
+          for (int64_t x = 0; x < in.w; x++) values[i++] = in.at(*input_data, in.index(n, c, y, x));
+    const upsample_ref::Shape shape{in.n, in.c, in.h, in.w};
+    const std::vector<double> want =
+        upsample_ref::max_unpool2d(values, index_values, shape, out_h, out_w,
+                                   tensor_space ? upsample_ref::PoolIndexSpace::kTensor
+                                                : upsample_ref::PoolIndexSpace::kPlane);
+    int64_t bad = 0;
+    for (int64_t n = 0; n < out.n; n++)
+      for (int64_t c = 0; c < out.c; c++)
+        for (int64_t y = 0; y < out.h; y++)
+          for (int64_t x = 0; x < out.w; x++) {
+            const double expected = want[size_t(((n * out.c + c) * out.h + y) * out.w + x)];
+            if (out.at(output, out.index(n, c, y, x)) != expected) bad++;
+          }
+    return {bad == 0, "every one of " + std::to_string(out.count()) +
+                          " outputs against tests/reference's max_unpool2d: " +
+                          std::to_string(bad) + " differ"};
+  };
+  return problem;
+}
+
 }  // namespace
 
 std::optional<ProblemSet> make_problems(const Variant& variant, double size_scale, uint64_t seed,
                                         std::string* why_not) {
+  if (variant.generator == "conv" || variant.generator == "conv_weight_grad") {
+    return make_conv_problems(variant, size_scale, seed, why_not);
+  }
   const std::string layout = param(variant, "layout", "planar");
   const std::string default_type = variant.generator == "shuffle" ? "uint32" : "uint8";
   const auto type = element_type(param(variant, "input.type", default_type));
@@ -366,6 +443,15 @@ std::optional<ProblemSet> make_problems(const Variant& variant, double size_scal
     checks = {shuffle_problem(small(17, 9, 12), 2, 3, seed + 1),
               shuffle_problem(small(1, 1, 4), 2, 2, seed + 2)};
     if (!fixed_x) checks.push_back(shuffle_problem(small(11, 6, 18), 3, 3, seed + 3));
+  } else if (variant.generator == "max_unpool_i32" || variant.generator == "max_unpool_i64") {
+    // Timed: the learnable benchmark's max_unpool2d, 64 channels of 64x64 to 128x128, each index
+    // inside its 2x2 window.
+    Image in = *timed;
+    in.w = in.h = std::max<int64_t>(4, int64_t(64 * size_scale));
+    in.c = 64;
+    set.timed = max_unpool_problem(variant, in, in.w * 2, in.h * 2, 2, false, seed);
+    checks = {max_unpool_problem(variant, small(17, 9, 5), 35, 19, 0, true, seed + 1),
+              max_unpool_problem(variant, small(7, 5, 3), 22, 16, 3, false, seed + 2)};
   } else {
     *why_not = "upsample-tune has no problem definition for generator " + variant.generator;
     return std::nullopt;
@@ -378,7 +464,21 @@ std::optional<ProblemSet> make_problems(const Variant& variant, double size_scal
 }
 
 std::vector<Tunable> tunables_of(const Variant& variant) {
+  // Register tiles: channel vectors up to 4 (a tile of at most 64 channels, what the runtime
+  // pads for, at every vector width up to AVX-512's).
+  if (variant.generator == "conv") {
+    return {{"channel_vectors", {"1", "2", "3", "4"}},
+            {"pixels", {"2", "3", "4", "5", "6", "7", "8"}}};
+  }
+  if (variant.generator == "conv_weight_grad") {
+    return {{"channel_vectors", {"1", "2", "3", "4"}},
+            {"outputs", {"2", "3", "4", "5", "6", "7", "8"}},
+            {"block_rows", {"1", "2", "4", "8", "16"}}};
+  }
   const std::vector<std::string> lanes = {"0", "8", "16", "32", "64", "128"};
+  if (variant.generator == "max_unpool_i32" || variant.generator == "max_unpool_i64") {
+    return {{"vector_lanes", lanes}};
+  }
   const std::vector<std::string> rows = {"1", "2", "4", "8", "16", "32", "64"};
   std::vector<Tunable> space = {{"vector_lanes", lanes}, {"rows_per_task", rows}};
   const bool packed = param(variant, "layout", "").rfind("packed", 0) == 0;

@@ -39,6 +39,9 @@ struct Problem {
   std::vector<std::string> case_lines;
   std::map<std::string, std::shared_ptr<const std::vector<uint8_t>>> input_files;  // name -> bytes
   int64_t input_bytes = 0, output_bytes = 0;  // what the bandwidth bound counts
+  // Useful floating-point operations of a compute-bound problem (convolutions): the report gives
+  // GFLOP/s for it instead of a ratio to the bandwidth bound. 0 for memory-bound problems.
+  double flops = 0;
   std::function<CheckResult(const std::vector<uint8_t>& output)> check;
 };
 
@@ -52,6 +55,10 @@ struct ProblemSet {
 };
 std::optional<ProblemSet> make_problems(const Variant& variant, double size_scale, uint64_t seed,
                                         std::string* why_not);
+
+// The problems of the convolution generators (conv, conv_weight_grad), from conv_problems.cpp.
+std::optional<ProblemSet> make_conv_problems(const Variant& variant, double size_scale,
+                                             uint64_t seed, std::string* why_not);
 
 // The schedule parameters of the variant's generator that the search varies.
 std::vector<Tunable> tunables_of(const Variant& variant);

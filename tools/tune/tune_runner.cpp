@@ -1,7 +1,9 @@
 #include "tune_runner.h"
 
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -87,6 +89,12 @@ std::optional<nlohmann::json> driver_result(const std::string& output) {
   return result;
 }
 
+// Half of the build host's memory, in KiB (at least 2 GiB).
+long long generator_memory_limit_kib() {
+  const long long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
+  return std::max(2ll << 20, pages > 0 && page_size > 0 ? pages * page_size / 2048 : 0);
+}
+
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
   for (size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos; pos += to.size()) {
     text.replace(pos, from.size(), to);
@@ -162,15 +170,22 @@ Measurement CandidateRunner::measure(const Variant& variant,
       variant_dir_ + "/" + stable_hash(toolchain_.halide_target + params);
   fs::create_directories(candidate_dir);
   std::string output;
-  // The autoschedulers plan for the machine the candidate is timed on.
+  // The autoschedulers plan for the machine the candidate is timed on. The generator may use half
+  // of the build host's memory: Adams2019 has been seen to take all of it for a convolution, and
+  // the kernel's out-of-memory killer then picks any process.
   const std::string generate =
-      "timeout 900 " + shell_quote(toolchain_.generator) + " -g " + shell_quote(variant.generator) +
+      "ulimit -v " + std::to_string(generator_memory_limit_kib()) + "; timeout 900 " +
+      shell_quote(toolchain_.generator) + " -g " + shell_quote(variant.generator) +
       " -f upsample_tune_candidate -e static_library,c_header" + " -o " +
       shell_quote(candidate_dir) + " " + shell_quote("target=" + toolchain_.halide_target) +
       params + " autoscheduler_cores=" + std::to_string(toolchain_.threads);
   if (run_shell(generate, &output) != 0) {
     m.status = Measurement::kBuildFailed;
     m.message = last_lines(output, 3);
+    if (output.find("bad_alloc") != std::string::npos) {
+      m.message = "out of memory (the generator may use " +
+                  std::to_string(generator_memory_limit_kib() >> 20) + " GiB): " + m.message;
+    }
     return m;
   }
   const std::string exe = candidate_dir + "/tune_driver";

@@ -1,0 +1,371 @@
+// upsample-tune's problems for the convolution generators: `conv` (the correlation that conv2d
+// and each phase of conv_transpose2d run) and `conv_weight_grad` (the weight gradient of both).
+// The pipelines are called directly, with operands laid out as the runtime lays them out (packed
+// weights and gradients, channels padded to whole blocks), and checked against the conv2d oracle
+// of tests/reference: a correlation with offset -p is conv2d with padding p.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <random>
+#include <sstream>
+
+#include "reference/conv_reference.h"
+#include "tune_problems.h"
+
+namespace upsample_tune {
+namespace {
+
+// The runtime's channel block (runtime/src/conv_common.cpp): packed weights and biases hold whole
+// blocks and one more past the last output channel; gradient scratch whole blocks.
+constexpr int64_t kChannelBlock = 64;
+int64_t round_up(int64_t v, int64_t m) {
+  return (v + m - 1) / m * m;
+}
+
+// A float32 buffer of (x, y, c, n) or any other 1-4 axes: extents and strides in elements.
+struct FloatBuffer {
+  std::vector<std::pair<int64_t, int64_t>> dims;  // (extent, stride) per axis
+  int64_t offset(std::initializer_list<int64_t> at) const {
+    int64_t o = 0, d = 0;
+    for (int64_t v : at) o += v * dims[size_t(d++)].second;
+    return o;
+  }
+  int64_t span() const {
+    int64_t last = 0;
+    for (const auto& [extent, stride] : dims) last += (extent - 1) * stride;
+    return last + 1;
+  }
+  std::string case_line(const std::string& name, const std::string& source) const {
+    std::ostringstream line;
+    line << "buffer " << name << " " << dims.size();
+    for (const auto& [extent, stride] : dims) line << " " << extent << " " << stride;
+    line << " " << source;
+    return line.str();
+  }
+};
+
+// An image buffer (x, y, c, n), planar (x innermost) or interleaved (c innermost), optionally a
+// view of every `step`-th column and row of a larger image (a phase of a transposed convolution).
+FloatBuffer image_buffer(int64_t w, int64_t h, int64_t c, int64_t n, bool interleaved,
+                         int64_t step = 1) {
+  const int64_t full_w = w * step, full_h = h * step;
+  if (interleaved) {
+    return {{{w, c * step}, {h, full_w * c * step}, {c, 1}, {n, full_w * full_h * c}}};
+  }
+  return {{{w, step}, {h, full_w * step}, {c, full_w * full_h}, {n, full_w * full_h * c}}};
+}
+
+// Random float32 values in [lo, hi) for the buffer's elements, in its storage (span order).
+std::vector<float> random_floats(int64_t count, uint64_t seed, float lo, float hi) {
+  std::mt19937_64 random(seed);
+  std::uniform_real_distribution<float> uniform(lo, hi);
+  std::vector<float> values(static_cast<size_t>(count));
+  for (float& v : values) v = uniform(random);
+  return values;
+}
+
+std::shared_ptr<const std::vector<uint8_t>> as_bytes(const std::vector<float>& values) {
+  auto bytes = std::make_shared<std::vector<uint8_t>>(values.size() * sizeof(float));
+  std::memcpy(bytes->data(), values.data(), bytes->size());
+  return bytes;
+}
+
+// An image's values as the oracle's dense NCHW doubles.
+std::vector<double> to_nchw(const std::vector<float>& data, const FloatBuffer& b,
+                            const upsample_ref::Shape& s, bool absolute) {
+  std::vector<double> out(size_t(s.count()));
+  for (int64_t n = 0; n < s.n; n++)
+    for (int64_t c = 0; c < s.c; c++)
+      for (int64_t y = 0; y < s.h; y++)
+        for (int64_t x = 0; x < s.w; x++) {
+          const double v = data[size_t(b.offset({x, y, c, n}))];
+          out[size_t(((n * s.c + c) * s.h + y) * s.w + x)] = absolute ? std::abs(v) : v;
+        }
+  return out;
+}
+
+// Compares `count` float32 results with the oracle: |got - want| <= 1e-4 * scale + 1e-6, where
+// scale is the oracle applied to absolute values (the size of float32's rounding error).
+CheckResult compare(int64_t count, const std::function<float(int64_t)>& got,
+                    const std::vector<double>& want, const std::vector<double>& scale,
+                    const std::string& what) {
+  int64_t bad = 0;
+  double worst = 0;
+  for (int64_t k = 0; k < count; k++) {
+    const double error = std::abs(double(got(k)) - want[size_t(k)]);
+    const double allowed = 1e-4 * scale[size_t(k)] + 1e-6;
+    worst = std::max(worst, error / allowed);
+    if (!(error <= allowed)) bad++;
+  }
+  std::ostringstream message;
+  message << "every one of " << count << " " << what
+          << " against tests/reference's conv2d, worst |diff| / tolerance " << worst << ", " << bad
+          << " beyond";
+  return {bad == 0, message.str()};
+}
+
+float read_float(const std::vector<uint8_t>& bytes, int64_t element) {
+  float v;
+  std::memcpy(&v, bytes.data() + element * 4, 4);
+  return v;
+}
+
+// The correlation's axes as conv2d's options: offset -p is padding p.
+upsample_ref::ConvSpec conv_spec(int stride, int dilation, int offset) {
+  upsample_ref::ConvSpec spec;
+  spec.stride_h = spec.stride_w = stride;
+  spec.padding_h = spec.padding_w = -offset;
+  spec.dilation_h = spec.dilation_w = dilation;
+  return spec;
+}
+
+// conv2d's output shape, or nullopt with why_not set where the oracle rejects the problem.
+std::optional<upsample_ref::Shape> conv2d_output(const upsample_ref::Shape& in,
+                                                 const upsample_ref::Shape& weight,
+                                                 const upsample_ref::ConvSpec& spec,
+                                                 const std::string& what, std::string* why_not) {
+  try {
+    return upsample_ref::conv2d_shape(in, weight, spec);
+  } catch (const std::exception& e) {
+    *why_not = what + " problem: " + e.what();
+    return std::nullopt;
+  }
+}
+
+// The scalars both pipelines take per axis (equal along x and y here).
+void add_axis_scalars(Problem& problem, int stride, int dilation, int offset) {
+  for (const char* axis : {"x", "y"}) {
+    const std::string suffix = std::string("_") + axis + " ";
+    problem.case_lines.push_back("scalar stride" + suffix + std::to_string(stride));
+    problem.case_lines.push_back("scalar dilation" + suffix + std::to_string(dilation));
+    problem.case_lines.push_back("scalar offset" + suffix + std::to_string(offset));
+  }
+}
+
+// out(x, y, o, n) = bias(o) + sum weights(o, i, tx, ty) * input(x * stride + tx * dilation +
+// offset, ...): conv2d with padding -offset, cropped to out_w x out_h.
+struct ConvCase {
+  int64_t n, cin, cout, h, w;
+  int kernel, stride, dilation, offset;  // offset <= 0
+  int64_t out_w = 0, out_h = 0;          // 0: conv2d's length
+  int64_t view_step = 1;                 // the output is a phase view of a larger image
+};
+
+std::optional<Problem> conv_problem(const ConvCase& k, bool interleaved, uint64_t seed,
+                                    std::string* why_not) {
+  const upsample_ref::ConvSpec spec = conv_spec(k.stride, k.dilation, k.offset);
+  const upsample_ref::Shape in_shape{k.n, k.cin, k.h, k.w};
+  const upsample_ref::Shape weight_shape{k.cout, k.cin, k.kernel, k.kernel};
+  const std::optional<upsample_ref::Shape> ref =
+      conv2d_output(in_shape, weight_shape, spec, "conv", why_not);
+  if (!ref) return std::nullopt;
+  const upsample_ref::Shape ref_shape = *ref;
+  const int64_t out_w = k.out_w > 0 ? std::min(k.out_w, ref_shape.w) : ref_shape.w;
+  const int64_t out_h = k.out_h > 0 ? std::min(k.out_h, ref_shape.h) : ref_shape.h;
+  const int64_t packed_channels = round_up(k.cout, kChannelBlock) + kChannelBlock;
+
+  const FloatBuffer input = image_buffer(k.w, k.h, k.cin, k.n, interleaved);
+  const FloatBuffer output = image_buffer(out_w, out_h, k.cout, k.n, interleaved, k.view_step);
+  const int64_t tap_stride = packed_channels * k.cin;
+  const FloatBuffer weights{{{packed_channels, 1},
+                             {k.cin, packed_channels},
+                             {k.kernel, tap_stride},
+                             {k.kernel, tap_stride * k.kernel}}};
+  const FloatBuffer bias{{{packed_channels, 1}}};
+  const std::vector<float> input_data = random_floats(input.span(), seed, 0.0f, 1.0f);
+  std::vector<float> weight_data = random_floats(weights.span(), seed + 1, -1.0f, 1.0f);
+  std::vector<float> bias_data = random_floats(bias.span(), seed + 2, -1.0f, 1.0f);
+  for (int64_t t = 0; t < k.kernel * k.kernel * k.cin; t++) {  // the runtime's padding is zeros
+    std::fill(weight_data.begin() + t * packed_channels + k.cout,
+              weight_data.begin() + (t + 1) * packed_channels, 0.0f);
+  }
+  std::fill(bias_data.begin() + k.cout, bias_data.end(), 0.0f);
+
+  Problem problem;
+  std::ostringstream shape;
+  shape << k.n << "x" << k.cin << "x" << k.h << "x" << k.w << (interleaved ? " NHWC" : " NCHW")
+        << " -> " << k.cout << "x" << out_h << "x" << out_w << ", " << k.kernel << "x" << k.kernel
+        << " taps";
+  if (k.view_step > 1) shape << ", a phase (output step " << k.view_step << ")";
+  problem.shape = shape.str();
+  problem.input_files["input.bin"] = as_bytes(input_data);
+  problem.input_files["weights.bin"] = as_bytes(weight_data);
+  problem.input_files["bias.bin"] = as_bytes(bias_data);
+  problem.case_lines = {input.case_line("input", "input.bin"),
+                        weights.case_line("weights", "weights.bin"),
+                        bias.case_line("bias", "bias.bin"), output.case_line("output", "output")};
+  add_axis_scalars(problem, k.stride, k.dilation, k.offset);
+  problem.input_bytes = (input.span() + weights.span() + bias.span()) * 4;
+  problem.output_bytes = out_w * out_h * k.cout * k.n * 4;
+  problem.flops = 2.0 * double(k.n) * double(k.cin) * double(k.cout) * k.kernel * k.kernel *
+                  double(out_w) * double(out_h);
+
+  // The oracle runs once, at the first check.
+  struct Expected {
+    std::vector<double> values, scale;
+  };
+  auto expected = std::make_shared<std::optional<Expected>>();
+  const int64_t output_span = output.span();
+  problem.check = [=](const std::vector<uint8_t>& got) -> CheckResult {
+    if (int64_t(got.size()) < output_span * 4) return {false, "the output file is short"};
+    if (!*expected) {
+      std::vector<double> w(size_t(weight_shape.count())), w_abs(w.size());
+      for (int64_t o = 0; o < k.cout; o++)
+        for (int64_t i = 0; i < k.cin; i++)
+          for (int64_t ty = 0; ty < k.kernel; ty++)
+            for (int64_t tx = 0; tx < k.kernel; tx++) {
+              const size_t at = size_t(((o * k.cin + i) * k.kernel + ty) * k.kernel + tx);
+              w[at] = weight_data[size_t(weights.offset({o, i, tx, ty}))];
+              w_abs[at] = std::abs(w[at]);
+            }
+      std::vector<double> b(bias_data.begin(), bias_data.begin() + k.cout), b_abs(b);
+      for (double& v : b_abs) v = std::abs(v);
+      *expected = Expected{upsample_ref::conv2d(to_nchw(input_data, input, in_shape, false),
+                                                in_shape, w, weight_shape, b, spec),
+                           upsample_ref::conv2d(to_nchw(input_data, input, in_shape, true),
+                                                in_shape, w_abs, weight_shape, b_abs, spec)};
+    }
+    // The compared outputs in the oracle's order, cropped to out_w x out_h.
+    std::vector<double> want, scale;
+    std::vector<int64_t> at;
+    for (int64_t n = 0; n < k.n; n++)
+      for (int64_t c = 0; c < k.cout; c++)
+        for (int64_t y = 0; y < out_h; y++)
+          for (int64_t x = 0; x < out_w; x++) {
+            const size_t r = size_t(((n * k.cout + c) * ref_shape.h + y) * ref_shape.w + x);
+            want.push_back((*expected)->values[r]);
+            scale.push_back((*expected)->scale[r]);
+            at.push_back(output.offset({x, y, c, n}));
+          }
+    return compare(
+        int64_t(want.size()), [&](int64_t i) { return read_float(got, at[size_t(i)]); }, want,
+        scale, "outputs");
+  };
+  return problem;
+}
+
+// grad_weights(i, o, tx, ty) = sum over x, y, n of a(x, y, o, n) * b(x * stride + tx * dilation +
+// offset, ..., i, n): conv2d's weight gradient with input b and output gradient a.
+struct WeightGradCase {
+  int64_t n, in_channels, out_channels, b_h, b_w;  // b is (b_w, b_h, in_channels, n)
+  int kernel, stride, dilation, offset;            // offset <= 0
+};
+
+std::optional<Problem> weight_grad_problem(const WeightGradCase& k, bool interleaved, uint64_t seed,
+                                           std::string* why_not) {
+  const upsample_ref::ConvSpec spec = conv_spec(k.stride, k.dilation, k.offset);
+  const upsample_ref::Shape b_shape{k.n, k.in_channels, k.b_h, k.b_w};
+  const upsample_ref::Shape weight_shape{k.out_channels, k.in_channels, k.kernel, k.kernel};
+  const std::optional<upsample_ref::Shape> a_out =
+      conv2d_output(b_shape, weight_shape, spec, "conv_weight_grad", why_not);
+  if (!a_out) return std::nullopt;
+  const upsample_ref::Shape a_shape = *a_out;
+  const FloatBuffer a = image_buffer(a_shape.w, a_shape.h, k.out_channels, k.n, interleaved);
+  const FloatBuffer b = image_buffer(k.b_w, k.b_h, k.in_channels, k.n, interleaved);
+  const int64_t padded_in = round_up(k.in_channels, kChannelBlock);
+  const int64_t tap_stride = padded_in * k.out_channels;
+  const FloatBuffer grad{{{padded_in, 1},
+                          {k.out_channels, padded_in},
+                          {k.kernel, tap_stride},
+                          {k.kernel, tap_stride * k.kernel}}};
+  const std::vector<float> a_data = random_floats(a.span(), seed, -1.0f, 1.0f);
+  const std::vector<float> b_data = random_floats(b.span(), seed + 1, -1.0f, 1.0f);
+
+  Problem problem;
+  std::ostringstream shape;
+  shape << "a " << k.n << "x" << k.out_channels << "x" << a_shape.h << "x" << a_shape.w << ", b "
+        << k.in_channels << "x" << k.b_h << "x" << k.b_w << (interleaved ? " NHWC" : " NCHW")
+        << ", " << k.kernel << "x" << k.kernel << " taps, stride " << k.stride;
+  problem.shape = shape.str();
+  problem.input_files["a.bin"] = as_bytes(a_data);
+  problem.input_files["b.bin"] = as_bytes(b_data);
+  problem.case_lines = {a.case_line("a", "a.bin"), b.case_line("b", "b.bin"),
+                        grad.case_line("grad_weights", "output")};
+  problem.case_lines.push_back("scalar kernel_x " + std::to_string(k.kernel));
+  problem.case_lines.push_back("scalar kernel_y " + std::to_string(k.kernel));
+  add_axis_scalars(problem, k.stride, k.dilation, k.offset);
+  problem.input_bytes = (a.span() + b.span()) * 4;
+  problem.output_bytes = grad.span() * 4;
+  problem.flops = 2.0 * double(k.n) * double(k.in_channels) * double(k.out_channels) * k.kernel *
+                  k.kernel * double(a_shape.w) * double(a_shape.h);
+
+  struct Expected {
+    std::vector<double> values, scale;
+  };
+  auto expected = std::make_shared<std::optional<Expected>>();
+  const int64_t grad_span = grad.span();
+  problem.check = [=](const std::vector<uint8_t>& got) -> CheckResult {
+    if (int64_t(got.size()) < grad_span * 4) return {false, "the output file is short"};
+    if (!*expected) {
+      const std::vector<double> unused_weights(size_t(weight_shape.count()), 0.0);
+      *expected = Expected{
+          upsample_ref::conv2d_backward(to_nchw(b_data, b, b_shape, false), b_shape, unused_weights,
+                                        weight_shape, to_nchw(a_data, a, a_shape, false), spec)
+              .weight,
+          upsample_ref::conv2d_backward(to_nchw(b_data, b, b_shape, true), b_shape, unused_weights,
+                                        weight_shape, to_nchw(a_data, a, a_shape, true), spec)
+              .weight};
+    }
+    // The oracle's weight gradient is (o, i, ky, kx); ours (i, o, tx, ty).
+    std::vector<int64_t> at;
+    for (int64_t o = 0; o < k.out_channels; o++)
+      for (int64_t i = 0; i < k.in_channels; i++)
+        for (int64_t ty = 0; ty < k.kernel; ty++)
+          for (int64_t tx = 0; tx < k.kernel; tx++) at.push_back(grad.offset({i, o, tx, ty}));
+    return compare(
+        int64_t(at.size()), [&](int64_t i) { return read_float(got, at[size_t(i)]); },
+        (*expected)->values, (*expected)->scale, "weight gradients");
+  };
+  return problem;
+}
+
+int64_t scaled(int64_t v, double size_scale) {
+  return std::max<int64_t>(4, int64_t(std::lround(double(v) * size_scale)));
+}
+
+}  // namespace
+
+std::optional<ProblemSet> make_conv_problems(const Variant& variant, double size_scale,
+                                             uint64_t seed, std::string* why_not) {
+  const auto layout = variant.params.find("layout");
+  const bool interleaved = layout != variant.params.end() && layout->second == "interleaved";
+  std::vector<std::optional<Problem>> problems;
+  if (variant.generator == "conv") {
+    // Timed: one phase of the learnable benchmark's case a (conv_transpose2d 64 -> 64 channels,
+    // kernel 4, stride 2, padding 1, on 64x64): 2x2 taps, written to every other output pixel.
+    const int64_t side = scaled(64, size_scale);
+    problems = {
+        conv_problem({1, 64, 64, side, side, 2, 1, 1, -1, side, side, 2}, interleaved, seed,
+                     why_not),
+        // conv2d's own use: stride 2, dilation 2, two images, channels that fill no tile.
+        conv_problem({2, 5, 70, 9, 13, 3, 2, 2, -2}, interleaved, seed + 10, why_not),
+        // A phase view with odd sizes, and a one-pixel-wide 1x1 convolution.
+        conv_problem({1, 16, 20, 6, 11, 2, 1, 1, -1, 11, 6, 2}, interleaved, seed + 20, why_not),
+        conv_problem({1, 3, 7, 3, 1, 1, 1, 1, 0}, interleaved, seed + 30, why_not)};
+  } else if (variant.generator == "conv_weight_grad") {
+    // Timed: the weight gradient of case a's conv_transpose2d (a = its 64x64 input, b = the
+    // gradient of its 128x128 output).
+    const int64_t side = scaled(128, size_scale);
+    problems = {
+        weight_grad_problem({1, 64, 64, side, side, 4, 2, 1, -1}, interleaved, seed, why_not),
+        weight_grad_problem({2, 5, 7, 9, 13, 3, 2, 1, -1}, interleaved, seed + 10, why_not),
+        weight_grad_problem({1, 70, 3, 6, 5, 2, 1, 2, 0}, interleaved, seed + 20, why_not)};
+  } else {
+    *why_not = "no convolution problem for generator " + variant.generator;
+    return std::nullopt;
+  }
+  ProblemSet set;
+  for (size_t i = 0; i < problems.size(); i++) {
+    if (!problems[i]) return std::nullopt;  // why_not says why
+    if (i == 0) {
+      set.timed = std::move(*problems[i]);
+    } else {
+      set.checks.push_back(std::move(*problems[i]));
+    }
+  }
+  return set;
+}
+
+}  // namespace upsample_tune
