@@ -2,6 +2,7 @@
 #pragma once
 
 #include "Halide.h"
+#include "conv_packing.h"
 #include "layout.h"
 
 namespace upsample::schedules {
@@ -13,9 +14,6 @@ struct ConvTunables {
   int channel_vectors = 0;  // 0: from the target (4 where there are 32 vector registers)
   int pixels = 0;           // 0: from the target
 };
-
-// The output channels a tile covers: the runtime pads packed weights and bias to a multiple of it.
-constexpr int kConvChannelTile = 64;
 
 struct ConvFuncs {
   Halide::Func output;

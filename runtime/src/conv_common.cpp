@@ -6,25 +6,11 @@
 
 #include "halide_bridge.h"
 #include "kernels.h"
+#include "schedules/conv_packing.h"
 #include "validation.h"
 
 namespace upsample::internal {
 namespace {
-
-// The channel block of the kernels' packed operands (schedules/conv_schedule.h, kConvChannelTile):
-// packed weights, biases and gradient scratch hold a whole number of blocks.
-constexpr int64_t kChannelTile = 64;
-
-// Packed weights and biases: whole blocks past the last output channel. A register tile is
-// lanes x vectors channels (12 to 64: NEON and SSE4.1 12, AVX2 24, AVX-512 64), not always a
-// divisor of the block, and the last tile reads up to tile - 1 channels past the outputs.
-int64_t padded_output_channels(int64_t channels) {
-  return (channels + kChannelTile - 1) / kChannelTile * kChannelTile + kChannelTile;
-}
-
-int64_t round_up(int64_t value, int64_t multiple) {
-  return (value + multiple - 1) / multiple * multiple;
-}
 
 // a / b rounded toward minus infinity, for b > 0.
 int64_t floor_div(int64_t a, int64_t b) {
@@ -112,7 +98,7 @@ Status run_correlation(const char* op, const TensorView& input, const TensorView
   }
   const int64_t in_per_group = input.shape[kC] / groups;
   const int64_t out_per_group = output.shape[kC] / groups;
-  const int64_t out_padded = padded_output_channels(out_per_group);
+  const int64_t out_padded = schedules::conv_packed_output_channels(out_per_group);
   std::vector<float> bias_padded(size_t(out_padded), 0.0f);
   std::vector<float> packed;
   for (int g = 0; g < groups; g++) {
@@ -172,7 +158,7 @@ Status run_weight_grad(const char* op, const TensorView& a, const TensorView& b,
   }
   const int64_t a_per_group = a.shape[kC] / groups;
   const int64_t b_per_group = b.shape[kC] / groups;
-  const int64_t b_padded = round_up(b_per_group, kChannelTile);
+  const int64_t b_padded = schedules::conv_padded_gradient_channels(b_per_group);
   const int64_t kernel_h = grad_weight.shape[kH], kernel_w = grad_weight.shape[kW];
   std::vector<float> sums(size_t(b_padded * a_per_group * kernel_w * kernel_h));
   // The gradient is gathered on the host from the kernel's padded layout.

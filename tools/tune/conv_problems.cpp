@@ -7,22 +7,18 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <random>
 #include <sstream>
 
 #include "reference/conv_reference.h"
+#include "schedules/conv_packing.h"
 #include "tune_problems.h"
 
 namespace upsample_tune {
 namespace {
-
-// The runtime's channel block (runtime/src/conv_common.cpp): packed weights and biases hold whole
-// blocks and one more past the last output channel; gradient scratch whole blocks.
-constexpr int64_t kChannelBlock = 64;
-int64_t round_up(int64_t v, int64_t m) {
-  return (v + m - 1) / m * m;
-}
 
 // A float32 buffer of (x, y, c, n) or any other 1-4 axes: extents and strides in elements.
 struct FloatBuffer {
@@ -86,30 +82,42 @@ std::vector<double> to_nchw(const std::vector<float>& data, const FloatBuffer& b
   return out;
 }
 
-// Compares `count` float32 results with the oracle: |got - want| <= 1e-4 * scale + 1e-6, where
-// scale is the oracle applied to absolute values (the size of float32's rounding error).
-CheckResult compare(int64_t count, const std::function<float(int64_t)>& got,
-                    const std::vector<double>& want, const std::vector<double>& scale,
-                    const std::string& what) {
-  int64_t bad = 0;
-  double worst = 0;
-  for (int64_t k = 0; k < count; k++) {
-    const double error = std::abs(double(got(k)) - want[size_t(k)]);
-    const double allowed = 1e-4 * scale[size_t(k)] + 1e-6;
-    worst = std::max(worst, error / allowed);
-    if (!(error <= allowed)) bad++;
-  }
-  std::ostringstream message;
-  message << "every one of " << count << " " << what
-          << " against tests/reference's conv2d, worst |diff| / tolerance " << worst << ", " << bad
-          << " beyond";
-  return {bad == 0, message.str()};
-}
+// What a check compares: the oracle's results, their scale (the oracle applied to absolute
+// values: the size of float32's rounding error) and the output element each is compared with.
+struct Expected {
+  std::vector<double> values, scale;
+  std::vector<int64_t> at;
+};
 
 float read_float(const std::vector<uint8_t>& bytes, int64_t element) {
   float v;
   std::memcpy(&v, bytes.data() + element * 4, 4);
   return v;
+}
+
+// A check that runs the oracle once, at its first call (the problems are made before it is known
+// which will run), then compares float32 outputs: |got - want| <= 1e-4 * scale + 1e-6.
+std::function<CheckResult(const std::vector<uint8_t>&)> oracle_check(
+    int64_t output_span, const std::string& what, std::function<Expected()> run_oracle) {
+  auto expected = std::make_shared<std::optional<Expected>>();
+  return [=](const std::vector<uint8_t>& got) -> CheckResult {
+    if (int64_t(got.size()) < output_span * 4) return {false, "the output file is short"};
+    if (!*expected) *expected = run_oracle();
+    const Expected& e = **expected;
+    int64_t bad = 0;
+    double worst = 0;
+    for (size_t k = 0; k < e.at.size(); k++) {
+      const double error = std::abs(double(read_float(got, e.at[k])) - e.values[k]);
+      const double allowed = 1e-4 * e.scale[k] + 1e-6;
+      worst = std::max(worst, error / allowed);
+      if (!(error <= allowed)) bad++;
+    }
+    std::ostringstream message;
+    message << "every one of " << e.at.size() << " " << what
+            << " against tests/reference's conv2d, worst |diff| / tolerance " << worst << ", "
+            << bad << " beyond";
+    return {bad == 0, message.str()};
+  };
 }
 
 // The correlation's axes as conv2d's options: offset -p is padding p.
@@ -164,7 +172,7 @@ std::optional<Problem> conv_problem(const ConvCase& k, bool interleaved, uint64_
   const upsample_ref::Shape ref_shape = *ref;
   const int64_t out_w = k.out_w > 0 ? std::min(k.out_w, ref_shape.w) : ref_shape.w;
   const int64_t out_h = k.out_h > 0 ? std::min(k.out_h, ref_shape.h) : ref_shape.h;
-  const int64_t packed_channels = round_up(k.cout, kChannelBlock) + kChannelBlock;
+  const int64_t packed_channels = upsample::schedules::conv_packed_output_channels(k.cout);
 
   const FloatBuffer input = image_buffer(k.w, k.h, k.cin, k.n, interleaved);
   const FloatBuffer output = image_buffer(out_w, out_h, k.cout, k.n, interleaved, k.view_step);
@@ -202,47 +210,35 @@ std::optional<Problem> conv_problem(const ConvCase& k, bool interleaved, uint64_
   problem.flops = 2.0 * double(k.n) * double(k.cin) * double(k.cout) * k.kernel * k.kernel *
                   double(out_w) * double(out_h);
 
-  // The oracle runs once, at the first check.
-  struct Expected {
-    std::vector<double> values, scale;
-  };
-  auto expected = std::make_shared<std::optional<Expected>>();
-  const int64_t output_span = output.span();
-  problem.check = [=](const std::vector<uint8_t>& got) -> CheckResult {
-    if (int64_t(got.size()) < output_span * 4) return {false, "the output file is short"};
-    if (!*expected) {
-      std::vector<double> w(size_t(weight_shape.count())), w_abs(w.size());
-      for (int64_t o = 0; o < k.cout; o++)
-        for (int64_t i = 0; i < k.cin; i++)
-          for (int64_t ty = 0; ty < k.kernel; ty++)
-            for (int64_t tx = 0; tx < k.kernel; tx++) {
-              const size_t at = size_t(((o * k.cin + i) * k.kernel + ty) * k.kernel + tx);
-              w[at] = weight_data[size_t(weights.offset({o, i, tx, ty}))];
-              w_abs[at] = std::abs(w[at]);
-            }
-      std::vector<double> b(bias_data.begin(), bias_data.begin() + k.cout), b_abs(b);
-      for (double& v : b_abs) v = std::abs(v);
-      *expected = Expected{upsample_ref::conv2d(to_nchw(input_data, input, in_shape, false),
-                                                in_shape, w, weight_shape, b, spec),
-                           upsample_ref::conv2d(to_nchw(input_data, input, in_shape, true),
-                                                in_shape, w_abs, weight_shape, b_abs, spec)};
-    }
-    // The compared outputs in the oracle's order, cropped to out_w x out_h.
-    std::vector<double> want, scale;
-    std::vector<int64_t> at;
+  problem.check = oracle_check(output.span(), "outputs", [=] {
+    std::vector<double> w(size_t(weight_shape.count())), w_abs(w.size());
+    for (int64_t o = 0; o < k.cout; o++)
+      for (int64_t i = 0; i < k.cin; i++)
+        for (int64_t ty = 0; ty < k.kernel; ty++)
+          for (int64_t tx = 0; tx < k.kernel; tx++) {
+            const size_t at = size_t(((o * k.cin + i) * k.kernel + ty) * k.kernel + tx);
+            w[at] = weight_data[size_t(weights.offset({o, i, tx, ty}))];
+            w_abs[at] = std::abs(w[at]);
+          }
+    std::vector<double> b(bias_data.begin(), bias_data.begin() + k.cout), b_abs(b);
+    for (double& v : b_abs) v = std::abs(v);
+    const std::vector<double> values = upsample_ref::conv2d(
+        to_nchw(input_data, input, in_shape, false), in_shape, w, weight_shape, b, spec);
+    const std::vector<double> scale = upsample_ref::conv2d(
+        to_nchw(input_data, input, in_shape, true), in_shape, w_abs, weight_shape, b_abs, spec);
+    // The compared outputs, cropped to out_w x out_h.
+    Expected e;
     for (int64_t n = 0; n < k.n; n++)
       for (int64_t c = 0; c < k.cout; c++)
         for (int64_t y = 0; y < out_h; y++)
           for (int64_t x = 0; x < out_w; x++) {
             const size_t r = size_t(((n * k.cout + c) * ref_shape.h + y) * ref_shape.w + x);
-            want.push_back((*expected)->values[r]);
-            scale.push_back((*expected)->scale[r]);
-            at.push_back(output.offset({x, y, c, n}));
+            e.values.push_back(values[r]);
+            e.scale.push_back(scale[r]);
+            e.at.push_back(output.offset({x, y, c, n}));
           }
-    return compare(
-        int64_t(want.size()), [&](int64_t i) { return read_float(got, at[size_t(i)]); }, want,
-        scale, "outputs");
-  };
+    return e;
+  });
   return problem;
 }
 
@@ -264,7 +260,7 @@ std::optional<Problem> weight_grad_problem(const WeightGradCase& k, bool interle
   const upsample_ref::Shape a_shape = *a_out;
   const FloatBuffer a = image_buffer(a_shape.w, a_shape.h, k.out_channels, k.n, interleaved);
   const FloatBuffer b = image_buffer(k.b_w, k.b_h, k.in_channels, k.n, interleaved);
-  const int64_t padded_in = round_up(k.in_channels, kChannelBlock);
+  const int64_t padded_in = upsample::schedules::conv_padded_gradient_channels(k.in_channels);
   const int64_t tap_stride = padded_in * k.out_channels;
   const FloatBuffer grad{{{padded_in, 1},
                           {k.out_channels, padded_in},
@@ -291,33 +287,24 @@ std::optional<Problem> weight_grad_problem(const WeightGradCase& k, bool interle
   problem.flops = 2.0 * double(k.n) * double(k.in_channels) * double(k.out_channels) * k.kernel *
                   k.kernel * double(a_shape.w) * double(a_shape.h);
 
-  struct Expected {
-    std::vector<double> values, scale;
-  };
-  auto expected = std::make_shared<std::optional<Expected>>();
-  const int64_t grad_span = grad.span();
-  problem.check = [=](const std::vector<uint8_t>& got) -> CheckResult {
-    if (int64_t(got.size()) < grad_span * 4) return {false, "the output file is short"};
-    if (!*expected) {
-      const std::vector<double> unused_weights(size_t(weight_shape.count()), 0.0);
-      *expected = Expected{
-          upsample_ref::conv2d_backward(to_nchw(b_data, b, b_shape, false), b_shape, unused_weights,
-                                        weight_shape, to_nchw(a_data, a, a_shape, false), spec)
-              .weight,
-          upsample_ref::conv2d_backward(to_nchw(b_data, b, b_shape, true), b_shape, unused_weights,
-                                        weight_shape, to_nchw(a_data, a, a_shape, true), spec)
-              .weight};
-    }
+  problem.check = oracle_check(grad.span(), "weight gradients", [=] {
+    const std::vector<double> unused_weights(size_t(weight_shape.count()), 0.0);
+    Expected e;
+    e.values =
+        upsample_ref::conv2d_backward(to_nchw(b_data, b, b_shape, false), b_shape, unused_weights,
+                                      weight_shape, to_nchw(a_data, a, a_shape, false), spec)
+            .weight;
+    e.scale =
+        upsample_ref::conv2d_backward(to_nchw(b_data, b, b_shape, true), b_shape, unused_weights,
+                                      weight_shape, to_nchw(a_data, a, a_shape, true), spec)
+            .weight;
     // The oracle's weight gradient is (o, i, ky, kx); ours (i, o, tx, ty).
-    std::vector<int64_t> at;
     for (int64_t o = 0; o < k.out_channels; o++)
       for (int64_t i = 0; i < k.in_channels; i++)
         for (int64_t ty = 0; ty < k.kernel; ty++)
-          for (int64_t tx = 0; tx < k.kernel; tx++) at.push_back(grad.offset({i, o, tx, ty}));
-    return compare(
-        int64_t(at.size()), [&](int64_t i) { return read_float(got, at[size_t(i)]); },
-        (*expected)->values, (*expected)->scale, "weight gradients");
-  };
+          for (int64_t tx = 0; tx < k.kernel; tx++) e.at.push_back(grad.offset({i, o, tx, ty}));
+    return e;
+  });
   return problem;
 }
 
