@@ -1,4 +1,4 @@
-// The two convolution pipelines from which the runtime assembles conv2d, conv_transpose2d and both
+// The convolution pipelines from which the runtime assembles conv2d, conv_transpose2d and both
 // of their backward passes (see runtime/src/conv_common.h). The algorithms only:
 // schedules/conv_schedule.cpp decides loops, vectors, threads and storage.
 //
@@ -70,6 +70,76 @@ class Conv : public TunableGenerator<Conv> {
  private:
   Halide::Var x{"x"}, y{"y"}, c{"c"}, n{"n"};
   Func padded{"padded"}, sum{"sum"};
+};
+
+// Conv for the x phases of a transposed convolution with stride kConvFusedPhases along x, all in
+// one call: output column x = P * q + p is phase p's output q, a stride-1 correlation along x with
+// the phase's own taps (tap_first_x[p] .. + tap_count_x[p] on the weights' tap axis, which holds
+// every phase's taps in turn), dilation and offset; y is as in Conv. Computing the phases together
+// lets a planar schedule store whole output rows, where one call per phase writes every P-th pixel.
+class ConvPhases : public TunableGenerator<ConvPhases> {
+ public:
+  static constexpr int kPhases = schedules::kConvFusedPhases;
+  // The register tile (0: from the target): output channels by vectors of pixels per phase.
+  GeneratorParam<int> channels{"channels", 0};
+  GeneratorParam<int> pixel_vectors{"pixel_vectors", 0};
+
+  Input<Buffer<float, 4>> input{"input"};
+  Input<Buffer<float, 4>> weights{"weights"};  // (o, i, t, ty), dense; t: every phase's x taps
+  Input<Buffer<float, 1>> bias{"bias"};        // (o)
+  Input<int> stride_y{"stride_y"}, dilation_y{"dilation_y"}, offset_y{"offset_y"};
+  Input<int[kPhases]> tap_first_x{"tap_first_x"}, tap_count_x{"tap_count_x"};
+  Input<int[kPhases]> dilation_x{"dilation_x"}, offset_x{"offset_x"};
+  Output<Buffer<float, 4>> output{"output"};
+
+  void generate() {
+    padded(x, y, c, n) = Halide::BoundaryConditions::constant_exterior(input, 0.0f)(x, y, c, n);
+    std::vector<Func> sums;
+    std::vector<Halide::RDom> reductions;
+    for (int p = 0; p < kPhases; p++) {
+      const std::string suffix = std::to_string(p);
+      Halide::RDom r(0, input.dim(2).extent(), 0, tap_count_x[p], 0, weights.dim(3).extent(),
+                     "r" + suffix);
+      const Expr ix = q + r.y * dilation_x[p] + offset_x[p];
+      const Expr iy = y * stride_y + r.z * dilation_y + offset_y;
+      Func sum("sum" + suffix);
+      sum(c, q, y, n) = bias(c);
+      sum(c, q, y, n) += weights(c, r.x, tap_first_x[p] + r.y, r.z) * padded(ix, iy, r.x, n);
+      sums.push_back(sum);
+      reductions.push_back(r);
+    }
+    Expr value = sums[kPhases - 1](c, x / kPhases, y, n);
+    for (int p = kPhases - 2; p >= 0; p--) {
+      value = Halide::select(x % kPhases == p, sums[size_t(p)](c, x / kPhases, y, n), value);
+    }
+    output(x, y, c, n) = value;
+
+    input.set_estimates({{0, 64}, {0, 64}, {0, 64}, {0, 1}});
+    weights.set_estimates({{0, 128}, {0, 64}, {0, 4}, {0, 2}});
+    bias.set_estimates({{0, 128}});
+    output.set_estimates({{0, 128}, {0, 64}, {0, 64}, {0, 1}});
+    stride_y.set_estimate(1);
+    dilation_y.set_estimate(1);
+    offset_y.set_estimate(-1);
+    for (int p = 0; p < kPhases; p++) {
+      tap_first_x.set_estimate(size_t(p), 2 * p);
+      tap_count_x.set_estimate(size_t(p), 2);
+      dilation_x.set_estimate(size_t(p), 1);
+      offset_x.set_estimate(size_t(p), -1);
+    }
+    schedules::ConvPhasesFuncs funcs{output, sums, reductions, padded, input, weights, bias,
+                                     output, x,    y,          c,      n,     q};
+    schedules::constrain_conv_phases(funcs);
+    if (wants_autoscheduler()) return autoschedule({output});
+    schedules::ConvPhasesTunables tunables;
+    tunables.channels = tuned("channels", channels);
+    tunables.pixel_vectors = tuned("pixel_vectors", pixel_vectors);
+    schedules::schedule_conv_phases(funcs, get_target(), tunables);
+  }
+
+ private:
+  Halide::Var x{"x"}, y{"y"}, c{"c"}, n{"n"}, q{"q"};
+  Func padded{"padded"};
 };
 
 // The weight and bias gradients of Conv: with a = the gradient of Conv's output and b = Conv's
@@ -171,5 +241,6 @@ class ChannelSum : public TunableGenerator<ChannelSum> {
 }  // namespace upsample::generators
 
 HALIDE_REGISTER_GENERATOR(upsample::generators::Conv, conv)
+HALIDE_REGISTER_GENERATOR(upsample::generators::ConvPhases, conv_phases)
 HALIDE_REGISTER_GENERATOR(upsample::generators::ConvWeightGrad, conv_weight_grad)
 HALIDE_REGISTER_GENERATOR(upsample::generators::ChannelSum, channel_sum)

@@ -17,6 +17,10 @@ constexpr int64_t conv_packed_output_channels(int64_t channels) {
   return (channels + kConvChannelTile - 1) / kConvChannelTile * kConvChannelTile + kConvChannelTile;
 }
 
+// The x phases that one call of the conv_phases pipeline computes together: the phases of a
+// transposed convolution with stride 2 along x.
+constexpr int kConvFusedPhases = 2;
+
 // The weight gradient's scratch: input channels rounded up to whole blocks.
 constexpr int64_t conv_padded_gradient_channels(int64_t channels) {
   return (channels + kConvChannelTile - 1) / kConvChannelTile * kConvChannelTile;

@@ -43,6 +43,16 @@ void constrain_conv(const ConvFuncs& f, Layout layout) {
   if (layout == Layout::kPlanar) f.output_param.dim(0).set_stride(Halide::Expr());
 }
 
+void constrain_conv_phases(const ConvPhasesFuncs& f) {
+  constrain_strides({f.input, f.output_param}, Layout::kPlanar);
+  f.weights.dim(0).set_min(0).set_stride(1);
+  f.weights.dim(0).set_extent((f.weights.dim(0).extent() / kConvChannelTile) * kConvChannelTile);
+  f.bias.dim(0).set_bounds(0, f.weights.dim(0).extent());
+  // Whole periods: column x is phase x % P's output x / P.
+  const int periods = kConvFusedPhases;
+  f.output_param.dim(0).set_extent((f.output_param.dim(0).extent() / periods) * periods);
+}
+
 void constrain_conv_weight_grad(const ConvWeightGradFuncs& f, Layout layout) {
   constrain_strides({f.a}, layout);
   constrain_strides({f.b}, layout);
@@ -125,6 +135,76 @@ void schedule_conv(ConvFuncs& f, const Halide::Target& target, const ConvTunable
       .unroll(f.x);
 
   schedule_padded(f.padded, f.x, f.y, f.c, f.n, f.output, f.n, lanes, tunables.layout);
+}
+
+void schedule_conv_phases(ConvPhasesFuncs& f, const Halide::Target& target,
+                          const ConvPhasesTunables& tunables) {
+  const int phases = kConvFusedPhases;
+  const int lanes = target.natural_vector_size<float>();
+  _halide_user_assert(!target.has_gpu_feature())
+      << "conv_phases has no GPU schedule: a GPU runs one conv call per phase";
+  // AVX-512: 16 channels by one vector (16 accumulators, one input load per 16 FMAs measured
+  // fastest); NEON on AArch64 8 by 2; 16-register targets 4 by 3.
+  const bool avx512 = target.has_feature(Halide::Target::AVX512);
+  const bool wide = has_32_vector_registers(target);
+  const int channels = tunables.channels > 0 ? tunables.channels : (avx512 ? 16 : wide ? 8 : 4);
+  const int pixel_vectors = tunables.pixel_vectors > 0 ? tunables.pixel_vectors
+                                                       : (avx512 ? 1
+                                                          : wide ? 2
+                                                                 : 3);
+  // The last channel tile reads up to a tile past the output channels; the runtime pads a block.
+  _halide_user_assert(channels <= kConvChannelTile)
+      << "conv_phases: channels=" << channels << " is more than the " << kConvChannelTile
+      << " the runtime pads for";
+  const int tile = lanes * pixel_vectors;  // each phase's outputs per tile
+
+  // Output columns x = phases * xq + xp. Rows of channel tiles are the parallel tasks; in a tile,
+  // each phase's vectors are stored together, which Halide turns into dense stores of
+  // interleaved vectors.
+  Var xq("xq"), xp("xp"), xqo("xqo"), xqi("xqi"), xqv("xqv"), xql("xql");
+  Var co("co"), ci("ci"), task("task");
+  f.output
+      .split(f.x, xq, xp, phases, TailStrategy::RoundUp)  // exact: whole periods
+      .split(f.c, co, ci, channels, TailStrategy::GuardWithIf);
+  // Rows of at least a tile: the last tile shifts inward (recomputing a few outputs), so every
+  // tile is whole. Narrower rows guard their one partial tile.
+  for (const bool wide_rows : {true, false}) {
+    Halide::Stage stage = wide_rows
+                              ? f.output.specialize(f.output_param.dim(0).extent() >= phases * tile)
+                              : Halide::Stage(f.output);
+    stage
+        .split(xq, xqo, xqi, tile,
+               wide_rows ? TailStrategy::ShiftInwards : TailStrategy::GuardWithIf)
+        .split(xqi, xqv, xql, lanes)
+        .reorder(xql, xp, xqv, ci, xqo, f.y, co, f.n)
+        .vectorize(xql)
+        .unroll(xp)
+        .unroll(xqv)
+        .unroll(ci)
+        .fuse(f.y, co, task)
+        .parallel(task);
+  }
+  // Each phase's accumulators: a whole tile with constant indices, in registers for the whole
+  // reduction, pixels innermost so that they are stored as the output's vectors.
+  for (size_t p = 0; p < f.sums.size(); p++) {
+    const Halide::RDom& r = f.reductions[p];
+    f.sums[p]
+        .compute_at(f.output, xqo)
+        .bound_extent(f.c, channels)
+        .bound_extent(f.q, tile)
+        .reorder_storage(f.q, f.c)
+        .reorder(f.q, f.c)
+        .vectorize(f.q, lanes)
+        .unroll(f.q)
+        .unroll(f.c);
+    f.sums[p]
+        .update()
+        .reorder(f.q, f.c, r.x, r.y, r.z, f.y, f.n)
+        .vectorize(f.q, lanes)
+        .unroll(f.q)
+        .unroll(f.c);
+  }
+  schedule_padded(f.padded, f.x, f.y, f.c, f.n, f.output, f.n, lanes, Layout::kPlanar);
 }
 
 void schedule_conv_weight_grad(ConvWeightGradFuncs& f, const Halide::Target& target,

@@ -601,6 +601,45 @@ TEST_CASE("conv: larger images (vector bodies and tails, many rows), forward and
   }
 }
 
+// Planar outputs of stride 2 along x run both x phases in one call (ConvPhases), which stores
+// whole periods of two columns: tiles of 2 x (8 to 64) columns where a row is wide enough, a
+// guarded partial tile where it is not, and an odd last column on its own.
+TEST_CASE(
+    "conv_transpose2d, stride 2 along x on planar outputs: output widths 1 to 130 (odd and "
+    "even), x phases no tap reaches, channel tails, groups and crops, forward and backward",
+    "[conv]") {
+  std::vector<ConvCase> cases;
+  auto add = [&](Shape in, Shape weight, ConvSpec spec, Mem mem) {
+    ConvCase c;
+    c.op = Op::kConvTranspose2d;
+    c.in = in;
+    c.weight = weight;
+    c.spec = spec;
+    c.mem = mem;
+    c.weight_mem = Mem::kNCHW;
+    cases.push_back(c);
+  };
+  // Output width (W - 1) * 2 - 2 * padding + dilation * (kernel - 1) + output padding + 1: 2W
+  // and 2W - 1 here.
+  for (const int64_t width : {1, 2, 3, 8, 12, 16, 17, 24, 25, 32, 33, 48, 64, 65}) {
+    add({1, 3, 3, width}, {3, 5, 3, 4}, make_spec(2, 2, 1, 1, 0, 0, 1, 1, 1), Mem::kNCHW);
+    add({1, 2, 2, width}, {2, 3, 2, 3}, make_spec(1, 2, 0, 1, 0, 0, 1, 1, 1), Mem::kNCHWCrop);
+  }
+  // Kernel 1: odd columns are the bias. Dilation 2: every tap lands on even columns.
+  add({2, 4, 3, 21}, {4, 6, 1, 1}, make_spec(2, 2, 0, 0, 1, 1, 1, 1, 1), Mem::kNCHW);
+  add({1, 4, 3, 20}, {4, 6, 3, 3}, make_spec(2, 2, 1, 1, 0, 0, 2, 2, 2), Mem::kNCHW);
+  // Channel tails past a 16-channel tile, groups, stride 3 along y.
+  add({1, 6, 4, 35}, {6, 35, 4, 4}, make_spec(3, 2, 1, 1, 2, 1, 1, 1, 1), Mem::kNCHWCrop);
+  add({2, 8, 3, 18}, {8, 9, 5, 5}, make_spec(2, 2, 2, 2, 1, 0, 1, 1, 2), Mem::kNCHW);
+  uint32_t seed = 5800;
+  for (const ConvCase& c : cases) {
+    INFO(case_str(c));
+    CHECK(check_forward(c, seed) == "");
+    CHECK(check_backward(c, seed + 7, 7) == "");
+    seed += 20;
+  }
+}
+
 TEST_CASE("conv: 3 and 4 interleaved channels (packed pixels), forward and backward", "[conv]") {
   uint32_t seed = 6000;
   for (const ConvCase& c : packed_pixel_cases()) {

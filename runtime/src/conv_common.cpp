@@ -80,6 +80,65 @@ std::vector<AxisPhase> transposed_axis_phases(int64_t output_length, int kernel,
   return phases;
 }
 
+namespace {
+
+// Packs one group's weights for one y phase and one or more x phases as the correlation pipelines
+// read them: (o, i, t, ty), output channels innermost and padded to `out_padded`, the x phases'
+// taps in turn along t. A phase without taps reads one zero weight; returns t's extent.
+int pack_weights(const TensorView& weight, WeightRoles roles, int64_t group, int64_t in_per_group,
+                 int64_t out_per_group, int64_t out_padded, const AxisPhase& py,
+                 const std::vector<const AxisPhase*>& pxs, std::vector<float>* packed) {
+  int taps_x = 0;
+  for (const AxisPhase* px : pxs) taps_x += px->taps.count;
+  taps_x = std::max(taps_x, 1);
+  const int taps_y = std::max(py.taps.count, 1);
+  packed->assign(size_t(out_padded * in_per_group * taps_x * taps_y), 0.0f);
+  int first_tap = 0;
+  for (const AxisPhase* px : pxs) {
+    for (int ty = 0; ty < py.taps.count; ty++) {
+      const int ky = py.taps.first + ty * py.taps.step;
+      for (int tx = 0; tx < px->taps.count; tx++) {
+        const int kx = px->taps.first + tx * px->taps.step;
+        for (int64_t i = 0; i < in_per_group; i++) {
+          float* row = &(*packed)[size_t(
+              ((int64_t(ty) * taps_x + first_tap + tx) * in_per_group + i) * out_padded)];
+          for (int64_t o = 0; o < out_per_group; o++) {
+            int64_t index[4] = {0, 0, ky, kx};
+            index[roles.output_axis] = roles.output_axis == kN ? group * out_per_group + o : o;
+            index[roles.input_axis] = roles.input_axis == kN ? group * in_per_group + i : i;
+            row[o] = weight_at(weight, index[0], index[1], index[2], index[3]);
+          }
+        }
+      }
+    }
+    first_tap += px->taps.count;
+  }
+  return taps_x;
+}
+
+// The correlation axis a phase runs; a phase without taps, any (its outputs are the bias).
+CorrelationAxis phase_axis(const AxisPhase& phase) {
+  return phase.taps.count > 0 ? phase.axis : CorrelationAxis{1, 1, 0};
+}
+
+// The phases of `phases_x` by their first output column when they are the two phases of stride 2
+// that ConvPhases computes in one call; empty otherwise.
+std::vector<const AxisPhase*> fused_x_phases(const std::vector<AxisPhase>& phases_x) {
+  constexpr int kPhases = schedules::kConvFusedPhases;
+  if (phases_x.size() != size_t(kPhases)) return {};
+  std::vector<const AxisPhase*> by_column(size_t(kPhases), nullptr);
+  for (const AxisPhase& phase : phases_x) {
+    if (phase.step != kPhases || phase.first < 0 || phase.first >= kPhases) return {};
+    by_column[size_t(phase.first)] = &phase;
+  }
+  for (const AxisPhase* phase : by_column) {
+    if (phase == nullptr) return {};
+  }
+  return by_column;
+}
+
+}  // namespace
+
 Status run_correlation(const char* op, const TensorView& input, const TensorView& weight,
                        WeightRoles roles, const TensorView* bias, const TensorView& output,
                        int groups, const std::vector<AxisPhase>& phases_y,
@@ -90,6 +149,10 @@ Status run_correlation(const char* op, const TensorView& input, const TensorView
   if (kernel == nullptr) {
     return Status(StatusCode::kUnsupported, internal::no_kernel_prefix(op) + "kernel");
   }
+  // Stride 2 along x on a planar CPU output: both x phases in one call that writes whole rows.
+  const ConvPhasesKernel phases_kernel = find_conv_phases_kernel(layout);
+  const std::vector<const AxisPhase*> fused =
+      phases_kernel != nullptr ? fused_x_phases(phases_x) : std::vector<const AxisPhase*>{};
   // Weights are packed on the host: a GPU's copy is read back (weights are small).
   HostCopy host_weight, host_bias;
   if (Status s = host_weight.read(op, weight); !s.ok()) return s;
@@ -107,40 +170,57 @@ Status run_correlation(const char* op, const TensorView& input, const TensorView
     for (int64_t o = 0; o < out_per_group && bias != nullptr; o++) {
       bias_padded[size_t(o)] = weight_at(host_bias.view(), 0, g * out_per_group + o, 0, 0);
     }
+    HalideBuffer in(group_in, value_type(DType::kFloat32));
+    HalideBuffer biases(bias_padded.data(), {int32_t(out_padded)});
+    // One phase along each axis, through a strided view of the output.
+    auto run_phase = [&](const AxisPhase& py, const AxisPhase& px) {
+      const int taps_x = pack_weights(host_weight.view(), roles, g, in_per_group, out_per_group,
+                                      out_padded, py, {&px}, &packed);
+      const TensorView view = phase_slice(phase_slice(group_out, kH, py), kW, px);
+      HalideBuffer out(view, value_type(DType::kFloat32));
+      HalideBuffer weights(packed.data(), {int32_t(out_padded), int32_t(in_per_group),
+                                           int32_t(taps_x), int32_t(std::max(py.taps.count, 1))});
+      const CorrelationAxis ax = phase_axis(px), ay = phase_axis(py);
+      return call_kernel(op, [&] {
+        return kernel(in.get(), weights.get(), biases.get(), ax.stride, ay.stride, ax.dilation,
+                      ay.dilation, int32_t(ax.offset), int32_t(ay.offset), out.get());
+      });
+    };
+    // Both x phases of one y phase: the whole periods of the row in one call; an odd last column
+    // (the first phase's) on its own.
+    auto run_fused = [&](const AxisPhase& py) {
+      const int64_t width = output.shape[kW];
+      const int64_t periods_width = width / 2 * 2;
+      const int taps_x = pack_weights(host_weight.view(), roles, g, in_per_group, out_per_group,
+                                      out_padded, py, fused, &packed);
+      TensorView view = phase_slice(group_out, kH, py);
+      view.shape[kW] = periods_width;
+      HalideBuffer out(view, value_type(DType::kFloat32));
+      HalideBuffer weights(packed.data(), {int32_t(out_padded), int32_t(in_per_group),
+                                           int32_t(taps_x), int32_t(std::max(py.taps.count, 1))});
+      const CorrelationAxis ay = phase_axis(py);
+      const CorrelationAxis ax0 = phase_axis(*fused[0]), ax1 = phase_axis(*fused[1]);
+      Status s = call_kernel(op, [&] {
+        return phases_kernel(in.get(), weights.get(), biases.get(), ay.stride, ay.dilation,
+                             int32_t(ay.offset), 0, fused[0]->taps.count, fused[0]->taps.count,
+                             fused[1]->taps.count, ax0.dilation, ax1.dilation, int32_t(ax0.offset),
+                             int32_t(ax1.offset), out.get());
+      });
+      if (!s.ok() || periods_width == width) return s;
+      AxisPhase last = *fused[0];
+      const int64_t index = (width - 1) / 2;  // the column's output index in its phase
+      last.first = width - 1;
+      last.count = 1;
+      last.axis.offset += index * last.axis.stride;
+      return run_phase(py, last);
+    };
     for (const AxisPhase& py : phases_y) {
+      if (!fused.empty()) {
+        if (Status s = run_fused(py); !s.ok()) return s;
+        continue;
+      }
       for (const AxisPhase& px : phases_x) {
-        // A phase without taps reads one zero weight.
-        const int taps_y = std::max(py.taps.count, 1), taps_x = std::max(px.taps.count, 1);
-        packed.assign(size_t(out_padded * in_per_group * taps_x * taps_y), 0.0f);
-        for (int ty = 0; ty < py.taps.count; ty++) {
-          const int ky = py.taps.first + ty * py.taps.step;
-          for (int tx = 0; tx < px.taps.count; tx++) {
-            const int kx = px.taps.first + tx * px.taps.step;
-            for (int64_t i = 0; i < in_per_group; i++) {
-              float* row =
-                  &packed[size_t(((int64_t(ty) * taps_x + tx) * in_per_group + i) * out_padded)];
-              for (int64_t o = 0; o < out_per_group; o++) {
-                int64_t index[4] = {0, 0, ky, kx};
-                index[roles.output_axis] = roles.output_axis == kN ? g * out_per_group + o : o;
-                index[roles.input_axis] = roles.input_axis == kN ? g * in_per_group + i : i;
-                row[o] = weight_at(host_weight.view(), index[0], index[1], index[2], index[3]);
-              }
-            }
-          }
-        }
-        const TensorView view = phase_slice(phase_slice(group_out, kH, py), kW, px);
-        HalideBuffer in(group_in, value_type(DType::kFloat32));
-        HalideBuffer out(view, value_type(DType::kFloat32));
-        HalideBuffer weights(packed.data(), {int32_t(out_padded), int32_t(in_per_group),
-                                             int32_t(taps_x), int32_t(taps_y)});
-        HalideBuffer biases(bias_padded.data(), {int32_t(out_padded)});
-        const CorrelationAxis ax = px.taps.count > 0 ? px.axis : CorrelationAxis{1, 1, 0};
-        const CorrelationAxis ay = py.taps.count > 0 ? py.axis : CorrelationAxis{1, 1, 0};
-        Status s = call_kernel(op, [&] {
-          return kernel(in.get(), weights.get(), biases.get(), ax.stride, ay.stride, ax.dilation,
-                        ay.dilation, int32_t(ax.offset), int32_t(ay.offset), out.get());
-        });
-        if (!s.ok()) return s;
+        if (Status s = run_phase(py, px); !s.ok()) return s;
       }
     }
   }

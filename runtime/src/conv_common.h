@@ -55,7 +55,8 @@ constexpr WeightRoles kConvWeightRoles{kN, kC};
 constexpr WeightRoles kTransposedWeightRoles{kC, kN};
 
 // output = bias + correlation of input with weight, per group and per (phase_y, phase_x): the
-// outputs of each phase are written through a strided view of `output`.
+// outputs of each phase are written through a strided view of `output`. The two x phases of
+// stride 2 on a planar CPU output run in one ConvPhases call per y phase instead.
 Status run_correlation(const char* op, const TensorView& input, const TensorView& weight,
                        WeightRoles roles, const TensorView* bias, const TensorView& output,
                        int groups, const std::vector<AxisPhase>& phases_y,

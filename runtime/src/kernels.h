@@ -41,6 +41,14 @@ using ConvKernel = int (*)(halide_buffer_t* input, halide_buffer_t* weights, hal
                            int32_t stride_x, int32_t stride_y, int32_t dilation_x,
                            int32_t dilation_y, int32_t offset_x, int32_t offset_y,
                            halide_buffer_t* output);
+// ConvPhases (generators/conv_generator.cpp): per x phase, its first tap on the weights' tap axis,
+// its tap count, dilation and offset.
+using ConvPhasesKernel = int (*)(halide_buffer_t* input, halide_buffer_t* weights,
+                                 halide_buffer_t* bias, int32_t stride_y, int32_t dilation_y,
+                                 int32_t offset_y, int32_t tap_first_x0, int32_t tap_first_x1,
+                                 int32_t tap_count_x0, int32_t tap_count_x1, int32_t dilation_x0,
+                                 int32_t dilation_x1, int32_t offset_x0, int32_t offset_x1,
+                                 halide_buffer_t* output);
 using ConvWeightGradKernel = int (*)(halide_buffer_t* a, halide_buffer_t* b, int32_t kernel_x,
                                      int32_t kernel_y, int32_t stride_x, int32_t stride_y,
                                      int32_t dilation_x, int32_t dilation_y, int32_t offset_x,
@@ -73,6 +81,9 @@ ShuffleKernel find_shuffle_kernel(bool to_space, int fixed_factor_x, size_t elem
 ResizeBackwardKernel find_resize_backward_kernel(ResizeMethod method, KernelLayout layout);
 // The float32 convolution pipelines, planar or interleaved.
 ConvKernel find_conv_kernel(KernelLayout layout);
+// The x phases of a stride-2 transposed convolution in one call; nullptr where this build or the
+// call's device has none (GPUs, interleaved layouts).
+ConvPhasesKernel find_conv_phases_kernel(KernelLayout layout);
 ConvWeightGradKernel find_conv_weight_grad_kernel(KernelLayout layout);
 ChannelSumKernel find_channel_sum_kernel(KernelLayout layout);
 

@@ -96,12 +96,13 @@ tuned-file)
   echo "check_tune.sh tuned-file: ok"
   ;;
 learnable)
-  variants='^(conv_float32_interleaved|conv_weight_grad_float32_planar|max_unpool_i64_u8_interleaved)$'
+  variants='^(conv_float32_interleaved|conv_phases_float32_planar|conv_weight_grad_float32_planar|max_unpool_i64_u8_interleaved)$'
   "$tune" --build-dir "$build" --target x86-64-sse41 --variants "$variants" --size-scale 0.1 \
     --budget 300 --max-candidates 3 --autoschedulers none --correctness-only --threads 1 \
     --work-dir "$work/w" --report "$work/report.md" --out "$work/tuned.json" > "$work/log" 2>&1 ||
     { cat "$work/log"; fail "the run failed"; }
-  for v in conv_float32_interleaved conv_weight_grad_float32_planar max_unpool_i64_u8_interleaved; do
+  for v in conv_float32_interleaved conv_phases_float32_planar conv_weight_grad_float32_planar \
+    max_unpool_i64_u8_interleaved; do
     # The hand schedule and two candidates of the search space were built, run and checked.
     grep -Eq "^\| $v \| .* \| ok \| \(hand\) \| +\| 3 \|$" "$work/report.md" ||
       { cat "$work/log" "$work/report.md"; fail "$v: the hand schedule failed or was not tried"; }

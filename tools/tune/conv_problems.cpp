@@ -1,5 +1,6 @@
 // upsample-tune's problems for the convolution generators: `conv` (the correlation that conv2d
-// and each phase of conv_transpose2d run) and `conv_weight_grad` (the weight gradient of both).
+// and each phase of conv_transpose2d run), `conv_phases` (both x phases of a stride-2
+// conv_transpose2d in one call) and `conv_weight_grad` (the weight gradient of both).
 // The pipelines are called directly, with operands laid out as the runtime lays them out (packed
 // weights and gradients, channels padded to whole blocks), and checked against the conv2d oracle
 // of tests/reference: a correlation with offset -p is conv2d with padding p.
@@ -242,6 +243,141 @@ std::optional<Problem> conv_problem(const ConvCase& k, bool interleaved, uint64_
   return problem;
 }
 
+// conv_phases: output column 2q + p (p = 0, 1) is phase p's output q, a correlation with stride 1
+// along x and the phase's own taps (the weights' tap axis holds phase 0's, then phase 1's),
+// dilation and offset; y as in conv. The output is every `row_step`-th row of a larger image (a
+// y phase of a transposed convolution).
+struct PhasesCase {
+  int64_t n, cin, cout, h, w;
+  int taps_y, stride_y, dilation_y, offset_y;  // offsets <= 0
+  std::array<int, 2> taps_x, dilation_x, offset_x;
+  int64_t out_w, out_h;  // out_w even
+  int64_t row_step = 1;
+};
+
+std::optional<Problem> phases_problem(const PhasesCase& k, uint64_t seed) {
+  const int64_t packed_channels = upsample::schedules::conv_packed_output_channels(k.cout);
+  const int taps_x = k.taps_x[0] + k.taps_x[1];
+  const FloatBuffer input = image_buffer(k.w, k.h, k.cin, k.n, false);
+  const FloatBuffer output{{{k.out_w, 1},
+                            {k.out_h, k.out_w * k.row_step},
+                            {k.cout, k.out_w * k.out_h * k.row_step},
+                            {k.n, k.out_w * k.out_h * k.row_step * k.cout}}};
+  const int64_t tap_stride = packed_channels * k.cin;
+  const FloatBuffer weights{{{packed_channels, 1},
+                             {k.cin, packed_channels},
+                             {taps_x, tap_stride},
+                             {k.taps_y, tap_stride * taps_x}}};
+  const FloatBuffer bias{{{packed_channels, 1}}};
+  const std::vector<float> input_data = random_floats(input.span(), seed, 0.0f, 1.0f);
+  std::vector<float> weight_data = random_floats(weights.span(), seed + 1, -1.0f, 1.0f);
+  std::vector<float> bias_data = random_floats(bias.span(), seed + 2, -1.0f, 1.0f);
+  for (int64_t t = 0; t < int64_t(taps_x) * k.taps_y * k.cin; t++) {  // the runtime's padding
+    std::fill(weight_data.begin() + t * packed_channels + k.cout,
+              weight_data.begin() + (t + 1) * packed_channels, 0.0f);
+  }
+  std::fill(bias_data.begin() + k.cout, bias_data.end(), 0.0f);
+
+  Problem problem;
+  std::ostringstream shape;
+  shape << k.n << "x" << k.cin << "x" << k.h << "x" << k.w << " NCHW -> " << k.cout << "x"
+        << k.out_h << "x" << k.out_w << ", x phases of " << k.taps_x[0] << " and " << k.taps_x[1]
+        << " by " << k.taps_y << " taps";
+  if (k.row_step > 1) shape << ", every " << k.row_step << "nd row";
+  problem.shape = shape.str();
+  problem.input_files["input.bin"] = as_bytes(input_data);
+  problem.input_files["weights.bin"] = as_bytes(weight_data);
+  problem.input_files["bias.bin"] = as_bytes(bias_data);
+  problem.case_lines = {input.case_line("input", "input.bin"),
+                        weights.case_line("weights", "weights.bin"),
+                        bias.case_line("bias", "bias.bin"), output.case_line("output", "output")};
+  problem.case_lines.push_back("scalar stride_y " + std::to_string(k.stride_y));
+  problem.case_lines.push_back("scalar dilation_y " + std::to_string(k.dilation_y));
+  problem.case_lines.push_back("scalar offset_y " + std::to_string(k.offset_y));
+  for (int p = 0; p < 2; p++) {
+    const std::string suffix = "_" + std::to_string(p) + " ";
+    problem.case_lines.push_back("scalar tap_first_x" + suffix + std::to_string(p * k.taps_x[0]));
+    problem.case_lines.push_back("scalar tap_count_x" + suffix +
+                                 std::to_string(k.taps_x[size_t(p)]));
+    problem.case_lines.push_back("scalar dilation_x" + suffix +
+                                 std::to_string(k.dilation_x[size_t(p)]));
+    problem.case_lines.push_back("scalar offset_x" + suffix +
+                                 std::to_string(k.offset_x[size_t(p)]));
+  }
+  problem.input_bytes = (input.span() + weights.span() + bias.span()) * 4;
+  problem.output_bytes = k.out_w * k.out_h * k.cout * k.n * 4;
+  problem.flops = 2.0 * double(k.n) * double(k.cin) * double(k.cout) * taps_x * k.taps_y *
+                  double(k.out_w / 2) * double(k.out_h);
+
+  // Each phase is conv2d of the input (zero-extended on the right and bottom, as the pipeline
+  // reads past the image) with that phase's taps, padding -offset; column 2q + p is its output q.
+  problem.check = oracle_check(output.span(), "outputs", [=] {
+    // Enough zeros that each phase's conv2d has out_h rows and out_w / 2 columns.
+    int64_t wide = k.w;
+    for (int p = 0; p < 2; p++) {
+      wide = std::max<int64_t>(
+          wide, k.out_w / 2 + 2 * k.offset_x[size_t(p)] +
+                    int64_t(k.dilation_x[size_t(p)]) * (std::max(k.taps_x[size_t(p)], 1) - 1));
+    }
+    const int64_t high = std::max<int64_t>(k.h, (k.out_h - 1) * k.stride_y + 1 + 2 * k.offset_y +
+                                                    int64_t(k.dilation_y) * (k.taps_y - 1));
+    const upsample_ref::Shape in_shape{k.n, k.cin, high, wide};
+    std::vector<double> in(size_t(in_shape.count()), 0.0), in_abs(in.size(), 0.0);
+    for (int64_t n = 0; n < k.n; n++)
+      for (int64_t c = 0; c < k.cin; c++)
+        for (int64_t y = 0; y < k.h; y++)
+          for (int64_t x = 0; x < k.w; x++) {
+            const size_t at = size_t(((n * k.cin + c) * in_shape.h + y) * in_shape.w + x);
+            in[at] = input_data[size_t(input.offset({x, y, c, n}))];
+            in_abs[at] = std::abs(in[at]);
+          }
+    std::vector<double> b(bias_data.begin(), bias_data.begin() + k.cout), b_abs(b);
+    for (double& v : b_abs) v = std::abs(v);
+    Expected e;
+    e.values.resize(size_t(k.n * k.cout * k.out_h * k.out_w));
+    e.scale.resize(e.values.size());
+    e.at.resize(e.values.size());
+    for (int p = 0; p < 2; p++) {
+      const int t = k.taps_x[size_t(p)];
+      const upsample_ref::Shape weight_shape{k.cout, k.cin, k.taps_y, std::max(t, 1)};
+      std::vector<double> w(size_t(weight_shape.count()), 0.0), w_abs(w.size(), 0.0);
+      for (int64_t o = 0; o < k.cout; o++)
+        for (int64_t i = 0; i < k.cin; i++)
+          for (int64_t ty = 0; ty < k.taps_y; ty++)
+            for (int64_t tx = 0; tx < t; tx++) {
+              const size_t at = size_t(((o * k.cin + i) * k.taps_y + ty) * weight_shape.w + tx);
+              w[at] = weight_data[size_t(weights.offset({o, i, p * k.taps_x[0] + tx, ty}))];
+              w_abs[at] = std::abs(w[at]);
+            }
+      upsample_ref::ConvSpec spec;
+      spec.stride_h = k.stride_y;
+      spec.stride_w = 1;
+      spec.padding_h = -k.offset_y;
+      spec.dilation_h = k.dilation_y;
+      spec.padding_w = -k.offset_x[size_t(p)];
+      spec.dilation_w = k.dilation_x[size_t(p)];
+      const upsample_ref::Shape ref_shape =
+          upsample_ref::conv2d_shape(in_shape, weight_shape, spec);
+      const std::vector<double> values =
+          upsample_ref::conv2d(in, in_shape, w, weight_shape, b, spec);
+      const std::vector<double> scale =
+          upsample_ref::conv2d(in_abs, in_shape, w_abs, weight_shape, b_abs, spec);
+      for (int64_t n = 0; n < k.n; n++)
+        for (int64_t c = 0; c < k.cout; c++)
+          for (int64_t y = 0; y < k.out_h; y++)
+            for (int64_t q = 0; q < k.out_w / 2; q++) {
+              const size_t r = size_t(((n * k.cout + c) * ref_shape.h + y) * ref_shape.w + q);
+              const size_t at = size_t(((n * k.cout + c) * k.out_h + y) * k.out_w + 2 * q + p);
+              e.values[at] = values[r];
+              e.scale[at] = scale[r];
+              e.at[at] = output.offset({2 * q + p, y, c, n});
+            }
+    }
+    return e;
+  });
+  return problem;
+}
+
 // grad_weights(i, o, tx, ty) = sum over x, y, n of a(x, y, o, n) * b(x * stride + tx * dilation +
 // offset, ..., i, n): conv2d's weight gradient with input b and output gradient a.
 struct WeightGradCase {
@@ -331,6 +467,22 @@ std::optional<ProblemSet> make_conv_problems(const Variant& variant, double size
         // A phase view with odd sizes, and a one-pixel-wide 1x1 convolution.
         conv_problem({1, 16, 20, 6, 11, 2, 1, 1, -1, 11, 6, 2}, interleaved, seed + 20, why_not),
         conv_problem({1, 3, 7, 3, 1, 1, 1, 1, 0}, interleaved, seed + 30, why_not)};
+  } else if (variant.generator == "conv_phases") {
+    // Timed: a y phase of the learnable benchmark's case a (conv_transpose2d 64 -> 64 channels,
+    // kernel 4, stride 2, padding 1, on 64x64): x phases of 2 taps (offsets 0 and -1) by 2 taps,
+    // every other row of the 128x128 output.
+    const int64_t side = scaled(64, size_scale);
+    problems = {
+        phases_problem(
+            {1, 64, 64, side, side, 2, 1, 1, -1, {2, 2}, {1, 1}, {0, -1}, 2 * side, side, 2}, seed),
+        // Case b's phases (1 and 2 taps) with a row of one partial tile, 70 output
+        // channels, two images and stride and dilation 2 along y; dilation 2 along x and
+        // a phase without taps; rows of two and a half tiles.
+        phases_problem({2, 5, 70, 9, 13, 3, 2, 2, -2, {1, 2}, {1, 1}, {0, -1}, 26, 7, 1},
+                       seed + 10),
+        phases_problem({1, 6, 20, 5, 4, 2, 1, 1, 0, {2, 0}, {2, 1}, {-1, 0}, 8, 5, 2}, seed + 20),
+        phases_problem({1, 3, 17, 4, 40, 1, 1, 1, 0, {2, 1}, {1, 1}, {-1, 0}, 80, 4, 1},
+                       seed + 30)};
   } else if (variant.generator == "conv_weight_grad") {
     // Timed: the weight gradient of case a's conv_transpose2d (a = its 64x64 input, b = the
     // gradient of its 128x128 output).

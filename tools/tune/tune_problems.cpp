@@ -387,7 +387,8 @@ Problem max_unpool_problem(const Variant& v, const Image& in, int64_t out_w, int
 
 std::optional<ProblemSet> make_problems(const Variant& variant, double size_scale, uint64_t seed,
                                         std::string* why_not) {
-  if (variant.generator == "conv" || variant.generator == "conv_weight_grad") {
+  if (variant.generator == "conv" || variant.generator == "conv_phases" ||
+      variant.generator == "conv_weight_grad") {
     return make_conv_problems(variant, size_scale, seed, why_not);
   }
   const std::string layout = param(variant, "layout", "planar");
@@ -473,6 +474,10 @@ std::vector<Tunable> tunables_of(const Variant& variant) {
   if (variant.generator == "conv") {
     return {{"channel_vectors", {"1", "2", "3", "4"}},
             {"pixels", {"2", "3", "4", "5", "6", "7", "8"}}};
+  }
+  if (variant.generator == "conv_phases") {
+    return {{"channels", {"4", "8", "12", "16", "24", "32"}},
+            {"pixel_vectors", {"1", "2", "3", "4"}}};
   }
   if (variant.generator == "conv_weight_grad") {
     return {{"channel_vectors", {"1", "2", "3", "4"}},
