@@ -22,7 +22,8 @@ endfunction()
 # One operator variant: function upsample_<NAME> in library upsample_<NAME>, for every target of
 # UPSAMPLE_HALIDE_TARGETS. It is appended to UPSAMPLE_OPERATOR_LIBRARIES, and its dispatch KEY
 # ("name, phases, phase stride, type, layout") to UPSAMPLE_<KIND>_KERNELS, KIND being the
-# generator's name in capitals unless given. With a GPU target (UPSAMPLE_GPU_TARGET), a general
+# generator's name in capitals unless given. SMALL_BUFFERS drops large_buffers from its targets
+# (32-bit indices; the runtime must not call it with buffers over 1 GiB). With a GPU target (UPSAMPLE_GPU_TARGET), a general
 # variant (second KEY field 0, planar or interleaved) is also generated for it, as upsample_gpu_<NAME>,
 # listed in UPSAMPLE_GPU_<KIND>_KERNELS.
 #
@@ -31,7 +32,12 @@ endfunction()
 # manifest upsample_variants.json (upsample_write_variant_manifest), from which upsample-tune
 # learns how to generate it.
 function(upsample_add_variant NAME)
-  cmake_parse_arguments(ARG "" "GENERATOR;KEY;KIND" "PARAMS" ${ARGN})
+  cmake_parse_arguments(ARG "SMALL_BUFFERS" "GENERATOR;KEY;KIND" "PARAMS" ${ARGN})
+  set(targets ${UPSAMPLE_HALIDE_TARGETS})
+  if (ARG_SMALL_BUFFERS)
+    # 32-bit indices: the runtime sends buffers over 1 GiB to another variant.
+    list(TRANSFORM targets REPLACE "-large_buffers" "")
+  endif ()
   set(tuning variant=${NAME})
   if (UPSAMPLE_TUNED_DIR)
     list(APPEND tuning tuned_dir=${UPSAMPLE_TUNED_DIR})
@@ -40,7 +46,7 @@ function(upsample_add_variant NAME)
                      FROM ${UPSAMPLE_GENERATOR}
                      GENERATOR ${ARG_GENERATOR}
                      FUNCTION_NAME upsample_${NAME}
-                     TARGETS ${UPSAMPLE_HALIDE_TARGETS}
+                     TARGETS ${targets}
                      USE_RUNTIME upsample_halide_runtime
                      PARAMS ${ARG_PARAMS} ${tuning})
   upsample_depend_on_tuned_files(upsample_${NAME})

@@ -2,6 +2,7 @@
 #include "device.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "halide_bridge.h"
@@ -121,6 +122,14 @@ CorrelationAxis phase_axis(const AxisPhase& phase) {
   return phase.taps.count > 0 ? phase.axis : CorrelationAxis{1, 1, 0};
 }
 
+// Whether the memory a view spans is under 1 GiB: what a variant built without large_buffers
+// (32-bit indices) may be given, with room for its zero-bordered copy of an input.
+bool under_one_gib(const TensorView& view) {
+  double span = 1;
+  for (int d = 0; d < 4; d++) span += double(view.shape[d] - 1) * std::abs(double(view.strides[d]));
+  return span * double(dtype_size(view.dtype)) < double(int64_t(1) << 30);
+}
+
 // The phases of `phases_x` by their first output column when they are the two phases of stride 2
 // that ConvPhases computes in one call; empty otherwise.
 std::vector<const AxisPhase*> fused_x_phases(const std::vector<AxisPhase>& phases_x) {
@@ -149,10 +158,6 @@ Status run_correlation(const char* op, const TensorView& input, const TensorView
   if (kernel == nullptr) {
     return Status(StatusCode::kUnsupported, internal::no_kernel_prefix(op) + "kernel");
   }
-  // Stride 2 along x on a planar CPU output: both x phases in one call that writes whole rows.
-  const ConvPhasesKernel phases_kernel = find_conv_phases_kernel(layout);
-  const std::vector<const AxisPhase*> fused =
-      phases_kernel != nullptr ? fused_x_phases(phases_x) : std::vector<const AxisPhase*>{};
   // Weights are packed on the host: a GPU's copy is read back (weights are small).
   HostCopy host_weight, host_bias;
   if (Status s = host_weight.read(op, weight); !s.ok()) return s;
@@ -162,6 +167,16 @@ Status run_correlation(const char* op, const TensorView& input, const TensorView
   const int64_t in_per_group = input.shape[kC] / groups;
   const int64_t out_per_group = output.shape[kC] / groups;
   const int64_t out_padded = schedules::conv_packed_output_channels(out_per_group);
+  // Stride 2 along x on a planar CPU output: both x phases in one call that writes whole rows.
+  // ConvPhases has 32-bit indices: larger tensors run one call per phase.
+  const ConvPhasesKernel phases_kernel = find_conv_phases_kernel(layout);
+  const double packed_bytes = 4.0 * double(out_padded) * double(in_per_group) *
+                              double(weight.shape[kH]) * double(weight.shape[kW]);
+  const bool small =
+      under_one_gib(input) && under_one_gib(output) && packed_bytes < double(int64_t(1) << 30);
+  const std::vector<const AxisPhase*> fused = phases_kernel != nullptr && small
+                                                  ? fused_x_phases(phases_x)
+                                                  : std::vector<const AxisPhase*>{};
   std::vector<float> bias_padded(size_t(out_padded), 0.0f);
   std::vector<float> packed;
   for (int g = 0; g < groups; g++) {
