@@ -69,14 +69,16 @@ std::shared_ptr<const std::vector<uint8_t>> as_bytes(const std::vector<float>& v
   return bytes;
 }
 
-// An image's values as the oracle's dense NCHW doubles.
+// An image (x, y, c, n) as the oracle's dense NCHW doubles of shape `s`; where `s` is wider or
+// taller than the image, zeros (what the pipelines read past an image).
 std::vector<double> to_nchw(const std::vector<float>& data, const FloatBuffer& b,
                             const upsample_ref::Shape& s, bool absolute) {
-  std::vector<double> out(size_t(s.count()));
+  std::vector<double> out(size_t(s.count()), 0.0);
+  const int64_t width = std::min(s.w, b.dims[0].first), height = std::min(s.h, b.dims[1].first);
   for (int64_t n = 0; n < s.n; n++)
     for (int64_t c = 0; c < s.c; c++)
-      for (int64_t y = 0; y < s.h; y++)
-        for (int64_t x = 0; x < s.w; x++) {
+      for (int64_t y = 0; y < height; y++)
+        for (int64_t x = 0; x < width; x++) {
           const double v = data[size_t(b.offset({x, y, c, n}))];
           out[size_t(((n * s.c + c) * s.h + y) * s.w + x)] = absolute ? std::abs(v) : v;
         }
@@ -143,6 +145,70 @@ std::optional<upsample_ref::Shape> conv2d_output(const upsample_ref::Shape& in,
   }
 }
 
+// The correlation pipelines' packed operands, laid out as the runtime lays them out: weights
+// (o, i, t, ty), output channels innermost and padded (conv_packed_output_channels), and a bias of
+// that length; random values, zeros in the padding.
+struct PackedOperands {
+  int64_t in_channels, out_channels;
+  FloatBuffer weights, bias;
+  std::vector<float> weight_data, bias_data;
+
+  // The oracle's weights (o, i, ky, kx) = taps [first_tx, first_tx + count_x) of t (absolute
+  // values if asked); a phase without taps reads one zero weight.
+  std::vector<double> oracle_weights(int first_tx, int count_x, bool absolute) const {
+    const int64_t taps_y = weights.dims[3].first, width = std::max(count_x, 1);
+    std::vector<double> w(size_t(out_channels * in_channels * taps_y * width), 0.0);
+    for (int64_t o = 0; o < out_channels; o++)
+      for (int64_t i = 0; i < in_channels; i++)
+        for (int64_t ty = 0; ty < taps_y; ty++)
+          for (int64_t tx = 0; tx < count_x; tx++) {
+            const double v = weight_data[size_t(weights.offset({o, i, first_tx + tx, ty}))];
+            w[size_t(((o * in_channels + i) * taps_y + ty) * width + tx)] =
+                absolute ? std::abs(v) : v;
+          }
+    return w;
+  }
+  std::vector<double> oracle_bias(bool absolute) const {
+    std::vector<double> b(bias_data.begin(), bias_data.begin() + out_channels);
+    for (double& v : b) v = absolute ? std::abs(v) : v;
+    return b;
+  }
+};
+
+PackedOperands packed_operands(int64_t in_channels, int64_t out_channels, int64_t taps_x,
+                               int64_t taps_y, uint64_t seed) {
+  const int64_t packed = upsample::schedules::conv_packed_output_channels(out_channels);
+  const int64_t tap_stride = packed * in_channels;
+  PackedOperands p{
+      in_channels,
+      out_channels,
+      {{{packed, 1}, {in_channels, packed}, {taps_x, tap_stride}, {taps_y, tap_stride * taps_x}}},
+      {{{packed, 1}}},
+      {},
+      {}};
+  p.weight_data = random_floats(p.weights.span(), seed + 1, -1.0f, 1.0f);
+  p.bias_data = random_floats(p.bias.span(), seed + 2, -1.0f, 1.0f);
+  for (int64_t t = 0; t < taps_x * taps_y * in_channels; t++) {  // the runtime's padding is zeros
+    std::fill(p.weight_data.begin() + t * packed + out_channels,
+              p.weight_data.begin() + (t + 1) * packed, 0.0f);
+  }
+  std::fill(p.bias_data.begin() + out_channels, p.bias_data.end(), 0.0f);
+  return p;
+}
+
+// A correlation problem's files and buffers: the input, the packed operands and the output.
+void add_correlation_buffers(Problem& problem, const FloatBuffer& input,
+                             const std::vector<float>& input_data, const PackedOperands& operands,
+                             const FloatBuffer& output) {
+  problem.input_files["input.bin"] = as_bytes(input_data);
+  problem.input_files["weights.bin"] = as_bytes(operands.weight_data);
+  problem.input_files["bias.bin"] = as_bytes(operands.bias_data);
+  problem.case_lines = {
+      input.case_line("input", "input.bin"), operands.weights.case_line("weights", "weights.bin"),
+      operands.bias.case_line("bias", "bias.bin"), output.case_line("output", "output")};
+  problem.input_bytes = (input.span() + operands.weights.span() + operands.bias.span()) * 4;
+}
+
 // The scalars both pipelines take per axis (equal along x and y here).
 void add_axis_scalars(Problem& problem, int stride, int dilation, int offset) {
   for (const char* axis : {"x", "y"}) {
@@ -173,24 +239,11 @@ std::optional<Problem> conv_problem(const ConvCase& k, bool interleaved, uint64_
   const upsample_ref::Shape ref_shape = *ref;
   const int64_t out_w = k.out_w > 0 ? std::min(k.out_w, ref_shape.w) : ref_shape.w;
   const int64_t out_h = k.out_h > 0 ? std::min(k.out_h, ref_shape.h) : ref_shape.h;
-  const int64_t packed_channels = upsample::schedules::conv_packed_output_channels(k.cout);
 
   const FloatBuffer input = image_buffer(k.w, k.h, k.cin, k.n, interleaved);
   const FloatBuffer output = image_buffer(out_w, out_h, k.cout, k.n, interleaved, k.view_step);
-  const int64_t tap_stride = packed_channels * k.cin;
-  const FloatBuffer weights{{{packed_channels, 1},
-                             {k.cin, packed_channels},
-                             {k.kernel, tap_stride},
-                             {k.kernel, tap_stride * k.kernel}}};
-  const FloatBuffer bias{{{packed_channels, 1}}};
   const std::vector<float> input_data = random_floats(input.span(), seed, 0.0f, 1.0f);
-  std::vector<float> weight_data = random_floats(weights.span(), seed + 1, -1.0f, 1.0f);
-  std::vector<float> bias_data = random_floats(bias.span(), seed + 2, -1.0f, 1.0f);
-  for (int64_t t = 0; t < k.kernel * k.kernel * k.cin; t++) {  // the runtime's padding is zeros
-    std::fill(weight_data.begin() + t * packed_channels + k.cout,
-              weight_data.begin() + (t + 1) * packed_channels, 0.0f);
-  }
-  std::fill(bias_data.begin() + k.cout, bias_data.end(), 0.0f);
+  const PackedOperands operands = packed_operands(k.cin, k.cout, k.kernel, k.kernel, seed);
 
   Problem problem;
   std::ostringstream shape;
@@ -199,34 +252,20 @@ std::optional<Problem> conv_problem(const ConvCase& k, bool interleaved, uint64_
         << " taps";
   if (k.view_step > 1) shape << ", a phase (output step " << k.view_step << ")";
   problem.shape = shape.str();
-  problem.input_files["input.bin"] = as_bytes(input_data);
-  problem.input_files["weights.bin"] = as_bytes(weight_data);
-  problem.input_files["bias.bin"] = as_bytes(bias_data);
-  problem.case_lines = {input.case_line("input", "input.bin"),
-                        weights.case_line("weights", "weights.bin"),
-                        bias.case_line("bias", "bias.bin"), output.case_line("output", "output")};
+  add_correlation_buffers(problem, input, input_data, operands, output);
   add_axis_scalars(problem, k.stride, k.dilation, k.offset);
-  problem.input_bytes = (input.span() + weights.span() + bias.span()) * 4;
   problem.output_bytes = out_w * out_h * k.cout * k.n * 4;
   problem.flops = 2.0 * double(k.n) * double(k.cin) * double(k.cout) * k.kernel * k.kernel *
                   double(out_w) * double(out_h);
 
   problem.check = oracle_check(output.span(), "outputs", [=] {
-    std::vector<double> w(size_t(weight_shape.count())), w_abs(w.size());
-    for (int64_t o = 0; o < k.cout; o++)
-      for (int64_t i = 0; i < k.cin; i++)
-        for (int64_t ty = 0; ty < k.kernel; ty++)
-          for (int64_t tx = 0; tx < k.kernel; tx++) {
-            const size_t at = size_t(((o * k.cin + i) * k.kernel + ty) * k.kernel + tx);
-            w[at] = weight_data[size_t(weights.offset({o, i, tx, ty}))];
-            w_abs[at] = std::abs(w[at]);
-          }
-    std::vector<double> b(bias_data.begin(), bias_data.begin() + k.cout), b_abs(b);
-    for (double& v : b_abs) v = std::abs(v);
-    const std::vector<double> values = upsample_ref::conv2d(
-        to_nchw(input_data, input, in_shape, false), in_shape, w, weight_shape, b, spec);
+    const std::vector<double> values =
+        upsample_ref::conv2d(to_nchw(input_data, input, in_shape, false), in_shape,
+                             operands.oracle_weights(0, k.kernel, false), weight_shape,
+                             operands.oracle_bias(false), spec);
     const std::vector<double> scale = upsample_ref::conv2d(
-        to_nchw(input_data, input, in_shape, true), in_shape, w_abs, weight_shape, b_abs, spec);
+        to_nchw(input_data, input, in_shape, true), in_shape,
+        operands.oracle_weights(0, k.kernel, true), weight_shape, operands.oracle_bias(true), spec);
     // The compared outputs, cropped to out_w x out_h.
     Expected e;
     for (int64_t n = 0; n < k.n; n++)
@@ -256,27 +295,14 @@ struct PhasesCase {
 };
 
 std::optional<Problem> phases_problem(const PhasesCase& k, uint64_t seed) {
-  const int64_t packed_channels = upsample::schedules::conv_packed_output_channels(k.cout);
   const int taps_x = k.taps_x[0] + k.taps_x[1];
   const FloatBuffer input = image_buffer(k.w, k.h, k.cin, k.n, false);
   const FloatBuffer output{{{k.out_w, 1},
                             {k.out_h, k.out_w * k.row_step},
                             {k.cout, k.out_w * k.out_h * k.row_step},
                             {k.n, k.out_w * k.out_h * k.row_step * k.cout}}};
-  const int64_t tap_stride = packed_channels * k.cin;
-  const FloatBuffer weights{{{packed_channels, 1},
-                             {k.cin, packed_channels},
-                             {taps_x, tap_stride},
-                             {k.taps_y, tap_stride * taps_x}}};
-  const FloatBuffer bias{{{packed_channels, 1}}};
   const std::vector<float> input_data = random_floats(input.span(), seed, 0.0f, 1.0f);
-  std::vector<float> weight_data = random_floats(weights.span(), seed + 1, -1.0f, 1.0f);
-  std::vector<float> bias_data = random_floats(bias.span(), seed + 2, -1.0f, 1.0f);
-  for (int64_t t = 0; t < int64_t(taps_x) * k.taps_y * k.cin; t++) {  // the runtime's padding
-    std::fill(weight_data.begin() + t * packed_channels + k.cout,
-              weight_data.begin() + (t + 1) * packed_channels, 0.0f);
-  }
-  std::fill(bias_data.begin() + k.cout, bias_data.end(), 0.0f);
+  const PackedOperands operands = packed_operands(k.cin, k.cout, taps_x, k.taps_y, seed);
 
   Problem problem;
   std::ostringstream shape;
@@ -285,12 +311,7 @@ std::optional<Problem> phases_problem(const PhasesCase& k, uint64_t seed) {
         << " by " << k.taps_y << " taps";
   if (k.row_step > 1) shape << ", every " << k.row_step << "nd row";
   problem.shape = shape.str();
-  problem.input_files["input.bin"] = as_bytes(input_data);
-  problem.input_files["weights.bin"] = as_bytes(weight_data);
-  problem.input_files["bias.bin"] = as_bytes(bias_data);
-  problem.case_lines = {input.case_line("input", "input.bin"),
-                        weights.case_line("weights", "weights.bin"),
-                        bias.case_line("bias", "bias.bin"), output.case_line("output", "output")};
+  add_correlation_buffers(problem, input, input_data, operands, output);
   problem.case_lines.push_back("scalar stride_y " + std::to_string(k.stride_y));
   problem.case_lines.push_back("scalar dilation_y " + std::to_string(k.dilation_y));
   problem.case_lines.push_back("scalar offset_y " + std::to_string(k.offset_y));
@@ -304,7 +325,6 @@ std::optional<Problem> phases_problem(const PhasesCase& k, uint64_t seed) {
     problem.case_lines.push_back("scalar offset_x" + suffix +
                                  std::to_string(k.offset_x[size_t(p)]));
   }
-  problem.input_bytes = (input.span() + weights.span() + bias.span()) * 4;
   problem.output_bytes = k.out_w * k.out_h * k.cout * k.n * 4;
   problem.flops = 2.0 * double(k.n) * double(k.cin) * double(k.cout) * taps_x * k.taps_y *
                   double(k.out_w / 2) * double(k.out_h);
@@ -322,17 +342,9 @@ std::optional<Problem> phases_problem(const PhasesCase& k, uint64_t seed) {
     const int64_t high = std::max<int64_t>(k.h, (k.out_h - 1) * k.stride_y + 1 + 2 * k.offset_y +
                                                     int64_t(k.dilation_y) * (k.taps_y - 1));
     const upsample_ref::Shape in_shape{k.n, k.cin, high, wide};
-    std::vector<double> in(size_t(in_shape.count()), 0.0), in_abs(in.size(), 0.0);
-    for (int64_t n = 0; n < k.n; n++)
-      for (int64_t c = 0; c < k.cin; c++)
-        for (int64_t y = 0; y < k.h; y++)
-          for (int64_t x = 0; x < k.w; x++) {
-            const size_t at = size_t(((n * k.cin + c) * in_shape.h + y) * in_shape.w + x);
-            in[at] = input_data[size_t(input.offset({x, y, c, n}))];
-            in_abs[at] = std::abs(in[at]);
-          }
-    std::vector<double> b(bias_data.begin(), bias_data.begin() + k.cout), b_abs(b);
-    for (double& v : b_abs) v = std::abs(v);
+    const std::vector<double> in = to_nchw(input_data, input, in_shape, false);
+    const std::vector<double> in_abs = to_nchw(input_data, input, in_shape, true);
+    const std::vector<double> b = operands.oracle_bias(false), b_abs = operands.oracle_bias(true);
     Expected e;
     e.values.resize(size_t(k.n * k.cout * k.out_h * k.out_w));
     e.scale.resize(e.values.size());
@@ -340,15 +352,8 @@ std::optional<Problem> phases_problem(const PhasesCase& k, uint64_t seed) {
     for (int p = 0; p < 2; p++) {
       const int t = k.taps_x[size_t(p)];
       const upsample_ref::Shape weight_shape{k.cout, k.cin, k.taps_y, std::max(t, 1)};
-      std::vector<double> w(size_t(weight_shape.count()), 0.0), w_abs(w.size(), 0.0);
-      for (int64_t o = 0; o < k.cout; o++)
-        for (int64_t i = 0; i < k.cin; i++)
-          for (int64_t ty = 0; ty < k.taps_y; ty++)
-            for (int64_t tx = 0; tx < t; tx++) {
-              const size_t at = size_t(((o * k.cin + i) * k.taps_y + ty) * weight_shape.w + tx);
-              w[at] = weight_data[size_t(weights.offset({o, i, p * k.taps_x[0] + tx, ty}))];
-              w_abs[at] = std::abs(w[at]);
-            }
+      const std::vector<double> w = operands.oracle_weights(p * k.taps_x[0], t, false);
+      const std::vector<double> w_abs = operands.oracle_weights(p * k.taps_x[0], t, true);
       upsample_ref::ConvSpec spec;
       spec.stride_h = k.stride_y;
       spec.stride_w = 1;
