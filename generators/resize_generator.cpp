@@ -2,9 +2,11 @@
 // schedules/resize_schedule.cpp decides loops, vectors, threads and storage.
 //
 // Buffers are (x, y, c, n) = (W, H, C, N); the layout parameter says which of x or c has unit
-// stride. Interpolation is separable: `vertical` interpolates input rows at input width for each
-// output row, then the output interpolates along x from that row, so no 2-D gather is needed. The
-// taps of each output row and column come from small tables computed once per call.
+// stride. A packed input (RGB, RGBA) arrives as rows of elements instead: dim 0 spans the W * C
+// elements of a row and dim 2 has extent 1, so the vertical pass reads rows in memory order.
+// Interpolation is separable: `vertical` interpolates input rows at input width for each output
+// row, then the output interpolates along x from that row, so no 2-D gather is needed. The taps of
+// each output row and column come from small tables computed once per call.
 #include "Halide.h"
 #include "common/coordinates.h"
 #include "common/interpolation.h"
@@ -54,11 +56,15 @@ class Resize : public TunableGenerator<Resize> {
   Input<double> scale_y{"scale_y"};  // the scale factor along H, or 0: output / input
   Input<float> cubic_a{"cubic_a"};
   Input<bool> exclude_outside{"exclude_outside"};
+  // True when the runtime found this call's x taps to be ONNX half_pixel's for the variant's ratio
+  // (cubic with a = -0.75): the phased linear and cubic variants then compute with those taps as
+  // constants (a specialization: immediate offsets and weights instead of table reads).
+  Input<bool> half_pixel_x{"half_pixel_x"};
   Output<Buffer<void, 4>> output{"output"};
 
   void generate() {
     const Method m = method;
-    Expr in_w = input.dim(0).extent(), in_h = input.dim(1).extent();
+    Expr in_w = input.dim(0).extent() / std::max(1, packed()), in_h = input.dim(1).extent();
     InterpolationParams params{coordinate_mode, nearest_mode, cubic_a, exclude_outside};
 
     define_tables(m, y, scale_y, in_h, output_height, params, y_index, y_weight);
@@ -67,7 +73,7 @@ class Resize : public TunableGenerator<Resize> {
     if (m == Method::kNearest) {
       // A copy: no arithmetic on the values, so any element type (and NaN payloads) pass intact.
       Func source_row("source_row");
-      source_row(x, y, c, n) = input(x, row(0), c, n);
+      source_row(x, y, c, n) = input_pixel(x, row(0));
       if (phases > 0) {
         resized(x, y, c, n) = phased_horizontal(m, in_w, params, source_row);
       } else {
@@ -78,7 +84,7 @@ class Resize : public TunableGenerator<Resize> {
       // Sums of 16ths of 16ths of 0..255 stay below 65536.
       Expr v = Halide::cast<uint16_t>(0);
       for (int k = 0; k < tap_count(m); k++) {
-        v += sixteenths(y_weight(y, k)) * Halide::cast<uint16_t>(input(x, row(k), c, n));
+        v += sixteenths(y_weight(y, k)) * Halide::cast<uint16_t>(vertical_source(row(k)));
       }
       vertical(x, y, c, n) = v;
       Expr h = phased_horizontal(m, in_w, params, vertical);
@@ -88,7 +94,7 @@ class Resize : public TunableGenerator<Resize> {
     } else {
       Expr v = 0.0f;
       for (int k = 0; k < tap_count(m); k++) {
-        v += y_weight(y, k) * Halide::cast<float>(input(x, row(k), c, n));
+        v += y_weight(y, k) * Halide::cast<float>(vertical_source(row(k)));
       }
       vertical(x, y, c, n) = v;
       Expr h = phases > 0 ? phased_horizontal(m, in_w, params, vertical)
@@ -115,6 +121,9 @@ class Resize : public TunableGenerator<Resize> {
     funcs.phases = phases;
     funcs.fixed_point = fixed_point;
     funcs.taps = tap_count(m);
+    if (phases > 0 && m != Method::kNearest && !get_target().has_gpu_feature()) {
+      funcs.constant_taps = half_pixel_x;
+    }
     schedules::ResizeTunables tunables;
     tunables.layout = layout;
     tunables.vector_lanes = tuned("vector_lanes", vector_lanes);
@@ -122,7 +131,7 @@ class Resize : public TunableGenerator<Resize> {
     tunables.chunk_width = tuned("chunk_width", chunk_width);
     set_estimates();
     if (wants_autoscheduler()) {
-      schedules::constrain_strides({input, output}, layout);
+      schedules::constrain_resize_buffers(funcs, layout);
       autoschedule({output});
       return;
     }
@@ -141,6 +150,26 @@ class Resize : public TunableGenerator<Resize> {
     define_axis_tables(m, v, tap, scale, length_in, length_out, params, index, weight);
   }
 
+  int packed() const { return schedules::packed_channels(layout); }
+
+  // Channel c of pixel (column, input_row).
+  Expr input_pixel(const Expr& column, const Expr& input_row) {
+    return packed() ? input(column * packed() + c, input_row, 0, n)
+                    : input(column, input_row, c, n);
+  }
+
+  // What `vertical` interpolates at (x, y, c, n): for packed inputs x is the element of the row
+  // (c is unused), so the loads are dense.
+  Expr vertical_source(const Expr& input_row) {
+    return packed() ? input(x, input_row, 0, n) : input(x, input_row, c, n);
+  }
+
+  // Channel c of pixel `column` of a row stage (`vertical` stores packed rows element by element).
+  Expr row_at(const Func& row, const Expr& column) {
+    if (packed() && row.name() == vertical.name()) return row(column * packed() + c, y, 0, n);
+    return row(column, y, c, n);
+  }
+
   // The table holds clamped indices; promising so lets bounds inference see a bounded read.
   Expr column(int k, const Expr& in_w) {
     return Halide::unsafe_promise_clamped(x_index(x, k), 0, in_w - 1);
@@ -149,7 +178,7 @@ class Resize : public TunableGenerator<Resize> {
   Expr tabled_horizontal(Method m, const Expr& in_w, const InterpolationParams& params) {
     define_tables(m, x, scale_x, in_w, output_width, params, x_index, x_weight);
     Expr h = 0.0f;
-    for (int k = 0; k < tap_count(m); k++) h += x_weight(x, k) * vertical(column(k, in_w), y, c, n);
+    for (int k = 0; k < tap_count(m); k++) h += x_weight(x, k) * row_at(vertical, column(k, in_w));
     return h;
   }
 
@@ -168,22 +197,36 @@ class Resize : public TunableGenerator<Resize> {
     if (m != Method::kNearest) phase_weight(phase, tap) = weight_of_tap(taps, tap);
     // The row extended by edge replication. One clamped read per element lets Halide split off
     // the few edge columns and copy the rest with dense vectors.
-    padded(x, y, c, n) = row(Halide::clamp(Halide::likely(x), 0, in_w - 1), y, c, n);
+    padded(x, y, c, n) = row_at(row, Halide::clamp(Halide::likely(x), 0, in_w - 1));
+    // With half_pixel_x, the half_pixel taps as constants, which the CPU hand schedule specializes
+    // on. GPU and autoscheduled pipelines read the tables (Halide 14's Mullapudi2016 fails on the
+    // select with an internal error).
+    const bool constant_taps =
+        m != Method::kNearest && !wants_autoscheduler() && !get_target().has_gpu_feature();
+    auto offset = [&](int p, int t) -> Expr {
+      if (!constant_taps) return phase_offset(p, t);
+      const int constant = half_pixel_phase_taps(m, k, q, p, kDefaultCubicA).first + t;
+      return Halide::select(half_pixel_x, constant, phase_offset(p, t));
+    };
+    auto weight = [&](int p, int t) -> Expr {
+      if (!constant_taps) return phase_weight(p, t);
+      const double constant = half_pixel_phase_taps(m, k, q, p, kDefaultCubicA).weight[t];
+      return Halide::select(half_pixel_x, float(constant), phase_weight(p, t));
+    };
     auto sample = [&](int p) -> Expr {
       auto tap_value = [&](int t) -> Expr {
         // Offsets lie in [-2, q + 1]: the padded row covers every column read.
-        Expr column =
-            Halide::unsafe_promise_clamped(q * (x / k) + phase_offset(p, t), -2, in_w + 2);
+        Expr column = Halide::unsafe_promise_clamped(q * (x / k) + offset(p, t), -2, in_w + 2);
         return padded(column, y, c, n);
       };
       if (m == Method::kNearest) return tap_value(0);  // a copy
       if (fixed_point) {
         Expr h = Halide::cast<uint16_t>(0);
-        for (int t = 0; t < tap_count(m); t++) h += sixteenths(phase_weight(p, t)) * tap_value(t);
+        for (int t = 0; t < tap_count(m); t++) h += sixteenths(weight(p, t)) * tap_value(t);
         return h;
       }
       Expr h = 0.0f;
-      for (int t = 0; t < tap_count(m); t++) h += phase_weight(p, t) * tap_value(t);
+      for (int t = 0; t < tap_count(m); t++) h += weight(p, t) * tap_value(t);
       return h;
     };
     Expr h = sample(k - 1);
@@ -214,6 +257,7 @@ class Resize : public TunableGenerator<Resize> {
     scale_y.set_estimate(0.0);
     cubic_a.set_estimate(-0.75f);
     exclude_outside.set_estimate(false);
+    half_pixel_x.set_estimate(true);
   }
 };
 

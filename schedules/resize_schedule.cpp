@@ -10,11 +10,34 @@ namespace upsample::schedules {
 using Halide::Func;
 using Halide::Var;
 
+namespace {
+
+// The stage that computes the horizontal taps, and its specialization for constant taps (added
+// before the stage is vectorized, as a specialization copies the schedule it is made from).
+std::vector<Halide::Stage> with_constant_taps(Func func, const Halide::Expr& constant_taps) {
+  if (!constant_taps.defined()) return {func};
+  Halide::Stage constant = func.specialize(constant_taps);
+  return {constant, func};
+}
+
+}  // namespace
+
+void constrain_resize_buffers(const ResizeFuncs& f, Layout layout) {
+  if (packed_channels(layout) == 0) {
+    constrain_strides({f.input, f.output_param}, layout);
+    return;
+  }
+  // A packed input is a row of elements with unit stride and a single "channel".
+  constrain_strides({f.input}, Layout::kPlanar);
+  f.input.dim(2).set_bounds(0, 1);
+  constrain_strides({f.output_param}, layout);
+}
+
 void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeTunables& tunables) {
+  constrain_resize_buffers(f, tunables.layout);
   if (target.has_gpu_feature()) {
     // The tap tables are computed on the host and copied to the device; every other stage is
     // inlined into one thread per output pixel.
-    constrain_strides({f.input, f.output_param}, tunables.layout);
     for (Func table : f.tables) {
       if (table.defined()) table.compute_root();
     }
@@ -34,7 +57,6 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
   if (f.phases > 1) lanes = std::lcm(lanes, f.phases);
 
   ImageGeometry geometry(f.input, f.output_param, tunables.layout);
-  geometry.constrain_strides();
 
   // The tap tables are tiny (one row per output row, column or phase): computed once per call.
   for (Func table : f.tables) {
@@ -81,9 +103,15 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
     } else {
       f.resized.compute_at(f.output, rows.row);
     }
-    vectorize_rows(f.resized, f.x, f.c, geometry, geometry.output_width(), lanes, Layout::kPlanar);
+    for (Halide::Stage stage : with_constant_taps(f.resized, f.constant_taps)) {
+      vectorize_rows(stage, f.x, f.c, geometry, geometry.output_width(), lanes, Layout::kPlanar);
+    }
+    vectorize_rows(f.output, f.x, f.c, geometry, geometry.output_width(), lanes, tunables.layout);
+    return;
   }
-  vectorize_rows(f.output, f.x, f.c, geometry, geometry.output_width(), lanes, tunables.layout);
+  for (Halide::Stage stage : with_constant_taps(f.output, f.constant_taps)) {
+    vectorize_rows(stage, f.x, f.c, geometry, geometry.output_width(), lanes, tunables.layout);
+  }
 }
 
 }  // namespace upsample::schedules

@@ -21,7 +21,7 @@ struct ResizeTunables {
 // The Funcs of one resize pipeline, as the schedule needs to see them.
 struct ResizeFuncs {
   Halide::Func output;
-  Halide::Func vertical;             // interpolated along y at input width; undefined for nearest
+  Halide::Func vertical;             // rows interpolated along y; undefined for nearest
   Halide::Func padded;               // `vertical` extended past the edges (phased variants only)
   Halide::Func resized;              // the interpolated values, which the output stores
   std::vector<Halide::Func> tables;  // per-row, per-column and per-phase taps (some undefined)
@@ -31,7 +31,13 @@ struct ResizeFuncs {
   int phases = 0;  // output columns per period of a phased variant; vectors hold whole periods
   bool fixed_point = false;  // interpolation in uint16 lanes instead of float32
   int taps = 1;              // input pixels per output pixel along each axis (1 nearest, 4 cubic)
+  // Phased linear and cubic variants: the condition under which the horizontal taps are
+  // constants, which the CPU schedule specializes on. Undefined otherwise.
+  Halide::Expr constant_taps;
 };
+
+// The strides and bounds the pipeline's buffers have (packed inputs as rows of elements).
+void constrain_resize_buffers(const ResizeFuncs& funcs, Layout layout);
 
 void schedule_resize(ResizeFuncs& funcs, const Halide::Target& target,
                      const ResizeTunables& tunables);

@@ -158,18 +158,26 @@ TEST_CASE("resize on larger images exercises the vector loops and their tails", 
     for (DType dtype : kAllDTypes) {
       for (const ResizeCase& rc : cases) {
         const std::vector<double> input = random_values(dtype, rc.in.count(), seed++);
+        // Phased kernels take half_pixel taps (half_pixel, pytorch_half_pixel, and
+        // half_pixel_symmetric from sizes; cubic a = -0.75) as constants and read tables
+        // otherwise (asymmetric; a = -0.5).
         for (CoordinateMode cm : {CoordinateMode::kHalfPixel, CoordinateMode::kAlignCorners,
-                                  CoordinateMode::kAsymmetric, CoordinateMode::kPytorchHalfPixel}) {
-          ResizeOptions o;
-          o.method = method;
-          o.coordinate_mode = cm;
-          o.scale_h = rc.scale_h;
-          o.scale_w = rc.scale_w;
-          const ResizeExpectation e = expect_resize(input, rc.in, rc.out_h, rc.out_w, o);
-          for (Mem mem : kAllMems) {
-            INFO(dtype_str(dtype) << " " << mem_str(mem) << " " << case_str(rc) << " "
-                                  << options_str(o));
-            CHECK(check_resize(dtype, mem, input, e, o) == "");
+                                  CoordinateMode::kAsymmetric, CoordinateMode::kPytorchHalfPixel,
+                                  CoordinateMode::kHalfPixelSymmetric}) {
+          for (float cubic_a : {-0.75f, -0.5f}) {
+            if (cubic_a != -0.75f && method != ResizeMethod::kBicubic) continue;
+            ResizeOptions o;
+            o.method = method;
+            o.coordinate_mode = cm;
+            o.cubic_a = cubic_a;
+            o.scale_h = rc.scale_h;
+            o.scale_w = rc.scale_w;
+            const ResizeExpectation e = expect_resize(input, rc.in, rc.out_h, rc.out_w, o);
+            for (Mem mem : kAllMems) {
+              INFO(dtype_str(dtype)
+                   << " " << mem_str(mem) << " " << case_str(rc) << " " << options_str(o));
+              CHECK(check_resize(dtype, mem, input, e, o) == "");
+            }
           }
         }
       }

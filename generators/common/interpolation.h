@@ -2,6 +2,7 @@
 // reads and with what weights. Shared by every pipeline that resizes (forward and, later, adjoint).
 #pragma once
 
+#include <cmath>
 #include <vector>
 
 #include "Halide.h"
@@ -73,6 +74,39 @@ inline AxisTaps axis_taps(Method method, const Halide::Expr& x, const Halide::Ex
   }
   for (Expr& w : taps.weight) {
     w = to_float(Halide::select(params.exclude_outside, w / sum, w));
+  }
+  return taps;
+}
+
+// The taps of phase `p` of an upscale by k / q (in lowest terms) in ONNX half_pixel mode, as
+// numbers known when the pipeline is compiled: output k * i + p reads input q * i + first + tap.
+// Coordinates are ((2p + 1) q - k) / (2k) past q * i, so the floor and fraction are exact integer
+// arithmetic; weights are computed in float64 as axis_taps does.
+struct ConstantTaps {
+  int first = 0;
+  std::vector<double> weight;
+};
+
+// Keys' a as PyTorch, OpenCV and ONNX (by default) use it; the runtime passes half_pixel_x only
+// for it.
+constexpr double kDefaultCubicA = -0.75;
+
+inline ConstantTaps half_pixel_phase_taps(Method method, int k, int q, int p, double cubic_a) {
+  const int numerator = (2 * p + 1) * q - k, denominator = 2 * k;
+  const int base =
+      numerator >= 0 ? numerator / denominator : -((-numerator + denominator - 1) / denominator);
+  const double t = double(numerator - base * denominator) / denominator;
+  ConstantTaps taps;
+  if (method == Method::kLinear) {
+    taps.first = base;
+    taps.weight = {1 - t, t};
+  } else {
+    taps.first = base - 1;
+    for (int j = 0; j < 4; j++) {
+      const double d = std::abs(t + 1 - j), a = cubic_a;
+      taps.weight.push_back(d <= 1 ? ((a + 2) * d - (a + 3)) * d * d + 1
+                                   : ((a * d - 5 * a) * d + 8 * a) * d - 4 * a);
+    }
   }
   return taps;
 }

@@ -46,18 +46,21 @@ inline std::string bits_key(size_t bytes) {
   return "u" + std::to_string(8 * bytes);
 }
 
+// A packed layout without its own variant uses the interleaved one; `found`, when given, says
+// which layout the returned variant has.
 template <typename Kernel, size_t N>
 Kernel lookup_in(const Entry<Kernel> (&table)[N], const char* name, Phases phases,
-                 const std::string& type, KernelLayout layout) {
+                 const std::string& type, KernelLayout layout, KernelLayout* found = nullptr) {
   for (const Entry<Kernel>& entry : table) {
     if (entry.name != nullptr && std::strcmp(entry.name, name) == 0 && entry.phases == phases.out &&
         entry.phase_stride == phases.in && type == entry.type &&
         std::strcmp(entry.layout, layout_key(layout)) == 0) {
+      if (found != nullptr) *found = layout;
       return entry.kernel;
     }
   }
   const bool packed = layout == KernelLayout::kPacked3 || layout == KernelLayout::kPacked4;
-  return packed ? lookup_in(table, name, phases, type, KernelLayout::kInterleaved) : nullptr;
+  return packed ? lookup_in(table, name, phases, type, KernelLayout::kInterleaved, found) : nullptr;
 }
 
 // The variant in the table of the current call's device (device.h): the GPU variants when the
@@ -65,11 +68,12 @@ Kernel lookup_in(const Entry<Kernel> (&table)[N], const char* name, Phases phase
 // variant (float16 on OpenCL) sends the call to the CPU when the policy allows it.
 template <typename Kernel, size_t N, size_t M>
 Kernel lookup(const Entry<Kernel> (&cpu_table)[N], const Entry<Kernel> (&gpu_table)[M],
-              const char* name, Phases phases, const std::string& type, KernelLayout layout) {
-  if (call_device() == Device::kCPU) return lookup_in(cpu_table, name, phases, type, layout);
-  Kernel kernel = lookup_in(gpu_table, name, phases, type, layout);
+              const char* name, Phases phases, const std::string& type, KernelLayout layout,
+              KernelLayout* found = nullptr) {
+  if (call_device() == Device::kCPU) return lookup_in(cpu_table, name, phases, type, layout, found);
+  Kernel kernel = lookup_in(gpu_table, name, phases, type, layout, found);
   if (kernel == nullptr && fall_back_to_cpu()) {
-    kernel = lookup_in(cpu_table, name, phases, type, layout);
+    kernel = lookup_in(cpu_table, name, phases, type, layout, found);
   }
   return kernel;
 }

@@ -12,9 +12,11 @@
 
 namespace upsample::internal {
 
+// Packed-layout variants take their input as rows of elements (packed_rows); half_pixel_x says
+// the x taps are the half_pixel ones the phased variants have as constants.
 using ResizeKernel = int (*)(halide_buffer_t* input, int32_t output_width, int32_t output_height,
                              int32_t coordinate_mode, int32_t nearest_mode, double scale_x,
-                             double scale_y, float cubic_a, bool exclude_outside,
+                             double scale_y, float cubic_a, bool exclude_outside, bool half_pixel_x,
                              halide_buffer_t* output);
 using UnpoolKernel = int (*)(halide_buffer_t* input, int32_t factor_x, int32_t factor_y,
                              halide_buffer_t* output);
@@ -64,9 +66,10 @@ struct Phases {
 
 // Nearest is a copy and is looked up by element size; bilinear and bicubic by dtype and phases,
 // bilinear also by whether it runs in fixed point. A packed layout without a variant of its own
-// falls back to the interleaved one. nullptr when this build has none.
+// falls back to the interleaved one: `layout` is then set to the layout the kernel has. nullptr
+// when this build has none.
 ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, bool fixed_point, DType dtype,
-                                size_t copy_bytes, KernelLayout layout);
+                                size_t copy_bytes, KernelLayout* layout);
 UnpoolKernel find_unpool_kernel(UnpoolMode mode, size_t element_bytes, KernelLayout layout);
 // Depth to space (to_space) or space to depth; fixed_factor_x 0 (any) or the factor of a variant
 // specialized for it.

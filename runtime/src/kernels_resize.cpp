@@ -16,14 +16,14 @@ const Entry<ResizeBackwardKernel> kGpuResizeBackwardKernels[] = {
 }  // namespace
 
 ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, bool fixed_point, DType dtype,
-                                size_t copy_bytes, KernelLayout layout) {
+                                size_t copy_bytes, KernelLayout* layout) {
   const char* name = method == ResizeMethod::kNearest   ? "nearest"
                      : method == ResizeMethod::kBicubic ? "cubic"
                      : fixed_point                      ? "linear16"
                                                         : "linear";
   const std::string type =
       method == ResizeMethod::kNearest ? bits_key(copy_bytes) : dtype_name(dtype);
-  return lookup(kResizeKernels, kGpuResizeKernels, name, phases, type, layout);
+  return lookup(kResizeKernels, kGpuResizeKernels, name, phases, type, *layout, layout);
 }
 
 ResizeBackwardKernel find_resize_backward_kernel(ResizeMethod method, KernelLayout layout) {

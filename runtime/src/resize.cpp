@@ -130,6 +130,22 @@ bool fixed_point_bilinear(const ResizeOptions& options, DType dtype, internal::P
   return options.scale_h == 0.0 || options.scale_h == double(y.out) / double(y.in);
 }
 
+// True when the x taps are ONNX half_pixel's for the phased ratio, with Keys' a = -0.75 for
+// cubic: what the phased linear and cubic variants compute with as constants.
+bool half_pixel_taps(const ResizeOptions& options, internal::Phases x_phases) {
+  if (x_phases.out == 0 || options.method == ResizeMethod::kNearest) return false;
+  if (options.method == ResizeMethod::kBicubic && options.cubic_a != -0.75f) return false;
+  switch (options.coordinate_mode) {
+    case CoordinateMode::kHalfPixel:
+    case CoordinateMode::kPytorchHalfPixel:  // the same for more than one output pixel
+      return true;
+    case CoordinateMode::kHalfPixelSymmetric:  // the same when the scale is output / input
+      return options.scale_w == 0.0;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 const char* resize_method_name(ResizeMethod method) {
@@ -223,14 +239,14 @@ Status resize(const TensorView& input, const TensorView& output, const ResizeOpt
   const internal::Phases phases = horizontal_phases(options, in_w, out_w);
   const bool fixed_point = fixed_point_bilinear(options, input.dtype, phases, in_h, out_h);
   internal::ResizeKernel kernel = internal::find_resize_kernel(options.method, phases, fixed_point,
-                                                               input.dtype, copy_bytes, layout);
+                                                               input.dtype, copy_bytes, &layout);
   if (kernel == nullptr && fixed_point) {
     kernel = internal::find_resize_kernel(options.method, phases, false, input.dtype, copy_bytes,
-                                          layout);
+                                          &layout);
   }
   if (kernel == nullptr) {
     kernel = internal::find_resize_kernel(options.method, internal::Phases{}, false, input.dtype,
-                                          copy_bytes, layout);
+                                          copy_bytes, &layout);
   }
   if (kernel == nullptr) {
     return Status(StatusCode::kUnsupported, internal::no_kernel_prefix(op) + "" +
@@ -240,12 +256,16 @@ Status resize(const TensorView& input, const TensorView& output, const ResizeOpt
   const halide_type_t type = options.method == ResizeMethod::kNearest
                                  ? internal::bits_type(copy_bytes)
                                  : internal::value_type(input.dtype);
-  internal::HalideBuffer in(in_view, type);
+  // The layout of the variant found (a packed layout may have fallen back to interleaved).
+  const bool packed =
+      layout == internal::KernelLayout::kPacked3 || layout == internal::KernelLayout::kPacked4;
+  internal::HalideBuffer in(packed ? internal::packed_rows(in_view) : in_view, type);
   internal::HalideBuffer out(out_view, type);
+  const bool half_pixel_x = half_pixel_taps(options, phases);
   return internal::call_kernel(op, [&] {
     return kernel(in.get(), int32_t(out_w), int32_t(out_h), int(options.coordinate_mode),
                   int(options.nearest_mode), options.scale_w, options.scale_h, options.cubic_a,
-                  options.exclude_outside, out.get());
+                  options.exclude_outside, half_pixel_x, out.get());
   });
 }
 

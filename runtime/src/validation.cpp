@@ -207,6 +207,15 @@ TensorView offset_view(const TensorView& view, int64_t elements) {
   return moved;
 }
 
+TensorView packed_rows(const TensorView& view) {
+  TensorView rows = view;
+  rows.shape[kW] = view.shape[kW] * view.shape[kC];
+  rows.strides[kW] = 1;
+  rows.shape[kC] = 1;
+  rows.strides[kC] = rows.shape[kW];
+  return rows;
+}
+
 size_t fuse_small_pixels(TensorView* input, TensorView* output) {
   const size_t size = dtype_size(input->dtype);
   const int64_t channels = input->shape[kC];

@@ -39,6 +39,10 @@ Status choose_layout(const char* op, std::initializer_list<const TensorView*> vi
 // The view moved `elements` elements into its memory (host pointer or device offset).
 TensorView offset_view(const TensorView& view, int64_t elements);
 
+// A view of packed pixels (C dense channels, x stride C) as rows of elements: W * C wide with
+// one channel, as the packed resize variants take their input.
+TensorView packed_rows(const TensorView& view);
+
 // A pure copy (nearest, unpool) of interleaved pixels of 2 or 4 bytes in all moves each pixel as
 // one element: the views are rewritten as single-channel planar views of that wider element.
 // Returns the element size to use (the dtype's, or the pixel's when rewritten).

@@ -189,9 +189,11 @@ std::function<CheckResult(const std::vector<uint8_t>&)> exact_check(const Proble
   };
 }
 
-// Resize of `in` by p / q along both axes.
+// Resize of `in` by p / q along both axes. Linear and cubic use half_pixel coordinates; with
+// `constant_taps` the pipeline is told so (half_pixel_x), without it it reads its tap tables.
 std::optional<Problem> resize_problem(const Variant& v, const Image& in, int p, int q,
-                                      uint64_t seed, std::string* why_not) {
+                                      uint64_t seed, std::string* why_not,
+                                      bool constant_taps = true) {
   const std::string method = param(v, "method", "linear");
   Image out = in;
   out.w = in.w * p / q;
@@ -210,11 +212,21 @@ std::optional<Problem> resize_problem(const Variant& v, const Image& in, int p, 
       nearest ? upsample_ref::CoordMode::kAsymmetric : upsample_ref::CoordMode::kHalfPixel;
   const auto rounding = upsample_ref::NearestRounding::kFloor;
   Problem problem = start_problem(in, out, seed);
+  const std::string layout = param(v, "layout", "planar");
+  if (layout == "packed3" || layout == "packed4") {
+    // Packed variants take the input as rows of elements (see resize_generator.cpp).
+    Image rows = in;
+    rows.interleaved = false;
+    rows.w = in.w * in.c;
+    rows.c = 1;
+    problem.case_lines[0] = rows.case_line("input", "input.bin");
+  }
   for (const std::string& scalar :
        {"output_width " + std::to_string(out.w), "output_height " + std::to_string(out.h),
         "coordinate_mode " + std::to_string(coordinate_mode),
         "nearest_mode " + std::to_string(nearest_mode), std::string("scale_x 0"),
-        std::string("scale_y 0"), std::string("cubic_a -0.75"), std::string("exclude_outside 0")}) {
+        std::string("scale_y 0"), std::string("cubic_a -0.75"), std::string("exclude_outside 0"),
+        std::string("half_pixel_x ") + (constant_taps && !nearest ? "1" : "0")}) {
     problem.case_lines.push_back("scalar " + scalar);
   }
   const auto input_data = problem.input_files["input.bin"];
@@ -423,7 +435,9 @@ std::optional<ProblemSet> make_problems(const Variant& variant, double size_scal
       if (!p) return std::nullopt;
       set.timed = std::move(*p);
       checks = {resize_problem(variant, small(18, 10, 5), phases, stride, seed + 1, why_not),
-                resize_problem(variant, small(66, 34, 3), phases, stride, seed + 2, why_not)};
+                resize_problem(variant, small(66, 34, 3), phases, stride, seed + 2, why_not),
+                resize_problem(variant, small(26, 12, 3), phases, stride, seed + 3, why_not,
+                               /*constant_taps=*/false)};
     } else {
       auto p = resize_problem(variant, *timed, 2, 1, seed, why_not);
       if (!p) return std::nullopt;
