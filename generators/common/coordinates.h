@@ -101,13 +101,23 @@ inline Halide::Expr nearest_index(const SourceCoordinate& c, const Halide::Expr&
 // Keys' cubic convolution weight of the tap at signed distance `d` (|d| < 2) for coefficient `a`,
 // as ONNX and PyTorch define it, in float64: the polynomial cancels terms of size ~5, which would
 // cost float32 weights about 4e-7 (visible in uint16 results).
+// The two pieces of the polynomial, at t = |d| in [0, 1] and (1, 2), written once for Halide
+// expressions and for numbers known when the pipeline is compiled (constant taps).
+template <typename T>
+T keys_cubic_near(const T& t, const T& a) {
+  return ((a + 2) * t - (a + 3)) * t * t + 1;
+}
+template <typename T>
+T keys_cubic_far(const T& t, const T& a) {
+  return ((a * t - 5 * a) * t + 8 * a) * t - 4 * a;
+}
+
 inline Halide::Expr cubic_weight(const Halide::Expr& d, const Halide::Expr& a_float) {
   using Halide::Expr;
   Expr a = Halide::cast<double>(a_float);
   Expr t = Halide::abs(d);
-  Expr near = ((a + f64(2)) * t - (a + f64(3))) * t * t + f64(1);
-  Expr far = ((a * t - f64(5) * a) * t + f64(8) * a) * t - f64(4) * a;
-  return Halide::strict_float(Halide::select(t <= f64(1), near, t < f64(2), far, f64(0)));
+  return Halide::strict_float(
+      Halide::select(t <= f64(1), keys_cubic_near(t, a), t < f64(2), keys_cubic_far(t, a), f64(0)));
 }
 
 }  // namespace upsample::generators

@@ -103,9 +103,8 @@ inline ConstantTaps half_pixel_phase_taps(Method method, int k, int q, int p, do
   } else {
     taps.first = base - 1;
     for (int j = 0; j < 4; j++) {
-      const double d = std::abs(t + 1 - j), a = cubic_a;
-      taps.weight.push_back(d <= 1 ? ((a + 2) * d - (a + 3)) * d * d + 1
-                                   : ((a * d - 5 * a) * d + 8 * a) * d - 4 * a);
+      const double d = std::abs(t + 1 - j);
+      taps.weight.push_back(d <= 1 ? keys_cubic_near(d, cubic_a) : keys_cubic_far(d, cubic_a));
     }
   }
   return taps;
