@@ -20,6 +20,9 @@ struct Bandwidth {
     const double temporal = memcpy_gbs > copy_loop_gbs ? memcpy_gbs : copy_loop_gbs;
     return temporal > nt_copy_gbs ? temporal : nt_copy_gbs;
   }
+  // The same without non-temporal stores (glibc's memcpy uses them at this size): what a kernel
+  // whose stores are all ordinary (every Halide 14 pipeline) can reach at best.
+  double ordinary_copy_gbs() const { return copy_loop_gbs; }
 };
 
 // Each rate the better of a's and b's (two measurements of the same thread count).
