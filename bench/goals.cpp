@@ -36,11 +36,14 @@ SpeedGoal speed_goal(Method method, const ScaleSpec& scale, const DataSpec& data
   return goal;
 }
 
+bool goal_met(const SpeedGoal& goal, double over_bound, double speedup) {
+  return goal.defined && over_bound <= goal.max_over_bound &&
+         (goal.min_speedup_vs_opencv == 0 || speedup >= goal.min_speedup_vs_opencv);
+}
+
 const char* goal_verdict(const SpeedGoal& goal, double over_bound, double speedup) {
   if (!goal.defined) return "-";
-  if (!(over_bound <= goal.max_over_bound)) return "MISS";
-  if (goal.min_speedup_vs_opencv > 0 && !(speedup >= goal.min_speedup_vs_opencv)) return "MISS";
-  return "met";
+  return goal_met(goal, over_bound, speedup) ? "met" : "MISS";
 }
 
 void GoalTally::add(const SpeedGoal& goal, double over_bound, double over_ordinary_bound,
@@ -48,8 +51,8 @@ void GoalTally::add(const SpeedGoal& goal, double over_bound, double over_ordina
   if (!goal.defined) return;
   Stats& s = stats_[goal.group + " (" + goal.text + ")"];
   ++s.rows;
-  if (std::string(goal_verdict(goal, over_bound, speedup)) == "met") ++s.met;
-  if (std::string(goal_verdict(goal, over_ordinary_bound, speedup)) == "met") ++s.met_ordinary;
+  if (goal_met(goal, over_bound, speedup)) ++s.met;
+  if (goal_met(goal, over_ordinary_bound, speedup)) ++s.met_ordinary;
   s.min_over = std::min(s.min_over, over_bound);
   s.max_over = std::max(s.max_over, over_bound);
   s.min_ordinary = std::min(s.min_ordinary, over_ordinary_bound);

@@ -22,8 +22,10 @@ struct SpeedGoal {
 // OpenCV's INTER_CUBIC. Nearest at a non-integer scale has no goal.
 SpeedGoal speed_goal(Method method, const ScaleSpec& scale, const DataSpec& data);
 
-// "met" or "MISS" for a measured row; "-" without a goal. over_bound is time / bound, and
-// speedup OpenCV time / ours (NaN without OpenCV).
+// Whether a measured row meets its goal: over_bound is time / bound, speedup OpenCV time / ours
+// (NaN without OpenCV).
+bool goal_met(const SpeedGoal& goal, double over_bound, double speedup);
+// "met" or "MISS" for a measured row; "-" without a goal.
 const char* goal_verdict(const SpeedGoal& goal, double over_bound, double speedup);
 
 // Per goal: how many rows met it, and the range of time / bound among them, also against the
