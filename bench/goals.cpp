@@ -5,6 +5,10 @@
 #include <cstdio>
 
 namespace upsample_bench {
+namespace {
+constexpr const char* kIntegerScaleGroup =
+    "nearest, bed of nails, unpooling, bilinear at 2x and 4x";
+}  // namespace
 
 SpeedGoal speed_goal(Method method, const ScaleSpec& scale, const DataSpec& data) {
   SpeedGoal goal;
@@ -15,12 +19,11 @@ SpeedGoal speed_goal(Method method, const ScaleSpec& scale, const DataSpec& data
     case Method::kBedOfNails:
       if (!integer_scale) return goal;
       goal.max_over_bound = 1.25;
-      goal.group = "nearest, bed of nails, unpooling, bilinear at 2x and 4x";
+      goal.group = kIntegerScaleGroup;
       break;
     case Method::kBilinear:
       goal.max_over_bound = integer_scale ? 1.25 : 2.0;
-      goal.group = integer_scale ? "nearest, bed of nails, unpooling, bilinear at 2x and 4x"
-                                 : "bilinear at other scales";
+      goal.group = integer_scale ? kIntegerScaleGroup : "bilinear at other scales";
       break;
     case Method::kBicubic: {
       goal.max_over_bound = 2.0;
@@ -31,8 +34,13 @@ SpeedGoal speed_goal(Method method, const ScaleSpec& scale, const DataSpec& data
     }
   }
   goal.defined = true;
-  goal.text = goal.max_over_bound == 1.25 ? "<= 1.25x bound" : "<= 2x bound";
-  if (goal.min_speedup_vs_opencv > 0) goal.text += " and >= 5x OpenCV";
+  char text[64];
+  std::snprintf(text, sizeof text, "<= %gx bound", goal.max_over_bound);
+  goal.text = text;
+  if (goal.min_speedup_vs_opencv > 0) {
+    std::snprintf(text, sizeof text, " and >= %gx OpenCV", goal.min_speedup_vs_opencv);
+    goal.text += text;
+  }
   return goal;
 }
 
