@@ -1,8 +1,9 @@
 // The benchmarks' cases, each run once at its benchmark shape and checked against the plain-C++
 // oracles (tests/reference), with no timings: how the benchmarks run on a target where timing
 // means nothing (aarch64 and armv7 under qemu-user) or where OpenCV and Google Benchmark are not
-// installed. The interpolation cases (cases.cpp: every data set, scale and method) are checked at
-// sampled outputs; the transposed convolutions of conv_bench.cpp's cases a and b in full.
+// installed. The interpolation cases (cases.cpp: the main data sets, or with --all every one, at
+// every scale and method) are checked at sampled outputs; the transposed convolutions of
+// conv_bench.cpp's cases a and b in full.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -77,7 +78,7 @@ bool check_interpolation(int data, int scale, Method method) {
                            : method == Method::kBicubic ? (u8 ? 1.0 : 1e-4 + 4 * coordinate_error)
                                                         : 0.0;
   const int factor = kScales[scale].factor;
-  uint64_t state = 0x2545F4914F6CDD1Dull ^ uint64_t(data * 16 + scale * 4 + int(method));
+  uint64_t state = 0x2545F4914F6CDD1Dull ^ uint64_t((data * 16 + scale) * 8 + int(method));
   const auto next = [&state](int64_t bound) {
     state ^= state << 13;
     state ^= state >> 7;
@@ -187,12 +188,19 @@ bool check_conv(const ConvCase& k) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  // The main data sets by default (each case runs at full size, slow under qemu); --all: every one.
+  const bool all = argc > 1 && std::string(argv[1]) == "--all";
+  if (argc > 2 || (argc == 2 && !all)) {
+    std::fprintf(stderr, "usage: %s [--all]\n", argv[0]);
+    return 2;
+  }
+  const int data_count = all ? upsample_bench::kDataCount : upsample_bench::kMainDataCount;
   int failures = 0, cases = 0;
   const Method methods[] = {Method::kNearest, Method::kBilinear, Method::kBicubic,
                             Method::kUnpoolNearest, Method::kBedOfNails};
-  for (int data = 0; data < 3; data++) {
-    for (int scale = 0; scale < 3; scale++) {
+  for (int data = 0; data < data_count; data++) {
+    for (int scale = 0; scale < upsample_bench::kScaleCount; scale++) {
       for (Method method : methods) {
         const bool unpool = method == Method::kUnpoolNearest || method == Method::kBedOfNails;
         if (unpool && kScales[scale].factor == 0) continue;

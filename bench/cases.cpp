@@ -14,13 +14,19 @@ namespace upsample_bench {
 using upsample::DType;
 using upsample::Layout;
 
-const DataSpec kData[3] = {
+const DataSpec kData[kDataCount] = {
     {"rgb_u8", "1920x1080 RGB uint8 NHWC", DType::kUInt8, Layout::kNHWC, 1, 3, 1080, 1920},
     {"rgb_f32", "1920x1080 RGB float32 NHWC", DType::kFloat32, Layout::kNHWC, 1, 3, 1080, 1920},
     {"nchw_f32", "1x64x256x256 float32 NCHW", DType::kFloat32, Layout::kNCHW, 1, 64, 256, 256},
+    {"gray_u8", "1920x1080 grey uint8 NHWC", DType::kUInt8, Layout::kNHWC, 1, 1, 1080, 1920},
+    {"rgba_u8", "1920x1080 RGBA uint8 NHWC", DType::kUInt8, Layout::kNHWC, 1, 4, 1080, 1920},
+    {"gray_f32", "1920x1080 grey float32 NHWC", DType::kFloat32, Layout::kNHWC, 1, 1, 1080, 1920},
+    {"rgba_f32", "1920x1080 RGBA float32 NHWC", DType::kFloat32, Layout::kNHWC, 1, 4, 1080, 1920},
+    {"nchw_u8", "1x64x256x256 uint8 NCHW", DType::kUInt8, Layout::kNCHW, 1, 64, 256, 256},
 };
 
-const ScaleSpec kScales[3] = {{"2x", 2.0, 2}, {"4x", 4.0, 4}, {"1.5x", 1.5, 0}};
+const ScaleSpec kScales[kScaleCount] = {
+    {"2x", 2.0, 2}, {"4x", 4.0, 4}, {"1.5x", 1.5, 0}, {"2.5x", 2.5, 0}};
 
 const char* method_name(Method method) {
   switch (method) {

@@ -32,8 +32,13 @@ const char* method_name(Method method);
 int opencv_interpolation(Method method);
 const char* opencv_interpolation_name(Method method);
 
-extern const DataSpec kData[3];
-extern const ScaleSpec kScales[3];
+// The data: NHWC images with 1, 3 and 4 channels and NCHW feature maps, uint8 and float32.
+// The first kMainDataCount are the main table's; bench_check checks only those on every target.
+constexpr int kDataCount = 8;
+constexpr int kMainDataCount = 3;
+extern const DataSpec kData[kDataCount];
+constexpr int kScaleCount = 4;
+extern const ScaleSpec kScales[kScaleCount];
 
 // 64-byte aligned, page-faulted storage.
 struct AlignedBuffer {

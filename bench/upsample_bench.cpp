@@ -129,13 +129,14 @@ void run_case(benchmark::State& state, const Case& c) {
 }
 
 void register_cases() {
-  const std::vector<int> scales = g_config.quick ? std::vector<int>{0} : std::vector<int>{0, 1, 2};
+  std::vector<int> scales = {0};
+  for (int s = 1; s < kScaleCount && !g_config.quick; ++s) scales.push_back(s);
   // Thread counts are the outer loop, lowest first: Halide 14's thread pool keeps the workers it
   // has spawned, and halide_set_num_threads only bounds how many it spawns, so once a 2-thread
   // call has run, a later "1 thread" call still runs on 2 threads. Running every 1-thread case
   // before any 2-thread case keeps the 1-thread rows honest.
   for (int t : g_config.threads) {
-    for (int d = 0; d < 3; ++d) {
+    for (int d = 0; d < kDataCount; ++d) {
       for (int s : scales) {
         std::vector<std::pair<Impl, Method>> list = {{Impl::kOpenCV, Method::kNearest},
                                                      {Impl::kOurs, Method::kNearest}};
