@@ -885,7 +885,7 @@ int main(int argc, char** argv) {
         const bool peak_ok = of_peak >= min_of_peak;
         const bool torch_ok = std::isnan(ratio) || ratio <= max_over_torch;
         goal = peak_ok && torch_ok ? "met" : "MISS";
-        if (!peak_ok) misses.push_back(id + ": " + fmt("%.0f", 100 * of_peak) + "% of peak");
+        if (!peak_ok) misses.push_back(id + ": " + fmt("%.1f", 100 * of_peak) + "% of peak");
         if (!torch_ok) misses.push_back(id + ": " + fmt("%.2f", ratio) + "x PyTorch's time");
         if (std::isnan(ratio)) goal += " (peak only)";
         out << "| " << op_name(c.op) << " | " << kConvShapes[c.shape].name << ": "

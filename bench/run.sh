@@ -8,7 +8,7 @@
 #                        against the bandwidth bound, PyTorch's times beside them:
 #                        BUILD/bench/conv_results.csv and conv_results_table.md
 #                        (BUILD = the build directory; bench/RESULTS.md records a run's table)
-#   bench/run.sh                  full run (about 4 minutes for upsample_bench, 4 more for the rest)
+#   bench/run.sh                  full run (about 13 minutes for upsample_bench, 8 more for the rest)
 #   bench/run.sh --quick          smoke run: fewer cases, 1 repetition; writes its CSVs and tables
 #                                 under the build directory instead
 #   bench/run.sh --wait-idle=600  before each step wait up to 600 s for a moment when 2 threads get
