@@ -33,7 +33,8 @@ int opencv_interpolation(Method method);
 const char* opencv_interpolation_name(Method method);
 
 // The data: NHWC images with 1, 3 and 4 channels and NCHW feature maps, uint8 and float32.
-// The first kMainDataCount are the main table's; bench_check checks only those on every target.
+// The first kMainDataCount (RGB uint8 and float32, NCHW float32) are the ones bench_check checks
+// by default, on every target (each case runs at full size, slow under qemu).
 constexpr int kDataCount = 8;
 constexpr int kMainDataCount = 3;
 extern const DataSpec kData[kDataCount];
