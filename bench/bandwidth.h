@@ -25,6 +25,11 @@ struct Bandwidth {
   double ordinary_copy_gbs() const { return copy_loop_gbs; }
 };
 
+// The bandwidth bound of moving `bytes` (read plus written) at `gbs` GB/s, in milliseconds.
+inline double bound_ms(double bytes, double gbs) {
+  return bytes / (gbs * 1e9) * 1e3;
+}
+
 // Each rate the better of a's and b's (two measurements of the same thread count).
 Bandwidth best_of(const Bandwidth& a, const Bandwidth& b);
 

@@ -344,9 +344,9 @@ int main(int argc, char** argv) {
         collector.samples_ms.find(case_name(Impl::kOpenCV, c.method, c.data, c.scale, c.threads));
     r.cv_min = cv == collector.samples_ms.end() ? NAN : min_of(cv->second);
     r.cv_median = cv == collector.samples_ms.end() ? NAN : median_of(cv->second);
-    r.bound_ms = (r.in_bytes + r.out_bytes) / (bandwidth[c.threads].copy_gbs() * 1e9) * 1e3;
+    r.bound_ms = bound_ms(r.in_bytes + r.out_bytes, bandwidth[c.threads].copy_gbs());
     r.bound_ordinary_ms =
-        (r.in_bytes + r.out_bytes) / (bandwidth[c.threads].ordinary_copy_gbs() * 1e9) * 1e3;
+        bound_ms(r.in_bytes + r.out_bytes, bandwidth[c.threads].ordinary_copy_gbs());
     r.over_bound = r.ours_min / r.bound_ms;
     r.over_ordinary = r.ours_min / r.bound_ordinary_ms;
     r.goal = speed_goal(c.method, kScales[c.scale], d);

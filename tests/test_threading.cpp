@@ -5,6 +5,7 @@
 #include <dirent.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <thread>
@@ -23,6 +24,20 @@ int thread_count() {
     if (entry->d_name[0] != '.') count++;
   }
   closedir(tasks);
+  return count;
+}
+
+// thread_count() once it stops falling: a worker whose exit pthread_join has returned from can
+// stay listed in /proc/self/task until the kernel has reaped it, longer on a loaded machine. Reads
+// 10 ms apart until two agree, for at most a second.
+int settled_thread_count() {
+  int count = thread_count();
+  for (int attempt = 0; attempt < 100 && count >= 0; attempt++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const int again = thread_count();
+    if (again == count) break;
+    count = again;
+  }
   return count;
 }
 
@@ -51,7 +66,7 @@ TEST_CASE("threading: lowering the thread count stops the extra workers", "[thre
   // Earlier tests in this process may have started the pool: start from a serial one.
   upsample::set_num_threads(1);
   run_resize(out);
-  const int baseline = thread_count();
+  const int baseline = settled_thread_count();
   if (baseline < 0) {
     WARN("skipped: /proc/self/task is not readable here");
     return;
@@ -61,7 +76,7 @@ TEST_CASE("threading: lowering the thread count stops the extra workers", "[thre
   CHECK(thread_count() > baseline);  // the pool started its workers
   upsample::set_num_threads(1);
   run_resize(out);
-  CHECK(thread_count() == baseline);  // serial: no worker left running
+  CHECK(settled_thread_count() == baseline);  // serial: no worker left running
   for (float v : out) REQUIRE(v == 1.5f);
   CHECK(upsample::set_num_threads(0) == 1);  // returns the previous setting; back to the default
 }
