@@ -4,9 +4,14 @@
 // Buffers are (x, y, c, n) = (W, H, C, N); the layout parameter says which of x or c has unit
 // stride. A packed input (RGB, RGBA) arrives as rows of elements instead: dim 0 spans the W * C
 // elements of a row and dim 2 has extent 1, so the vertical pass reads rows in memory order.
-// Interpolation is separable: `vertical` interpolates input rows at input width for each output
-// row, then the output interpolates along x from that row, so no 2-D gather is needed. The taps of
-// each output row and column come from small tables computed once per call.
+// Interpolation is separable, in one of two orders. Phased variants (the output is k / q times the
+// input along x) interpolate along y first (`vertical`, at input width, one row per output row),
+// then along x with dense vectors. Tabled variants (any ratio) read their x taps with gathers, the
+// costly part, so they resize input rows along x first (`across`) and then blend rows along y: a
+// band of output rows gathers each input row it reads once, instead of once per output row. The
+// taps of each output row and column come from small tables computed once per call.
+#include <functional>
+
 #include "Halide.h"
 #include "common/coordinates.h"
 #include "common/interpolation.h"
@@ -41,7 +46,9 @@ class Resize : public TunableGenerator<Resize> {
   // integer, so the float result, rounded half to even, is computed exactly in uint16 lanes.
   GeneratorParam<bool> fixed_point{"fixed_point", false};
   GeneratorParam<int> vector_lanes{"vector_lanes", 0};
-  GeneratorParam<int> rows_per_task{"rows_per_task", 8};
+  // Output rows per parallel task; 0: 8 for phased variants, and 32 for tabled ones, whose task
+  // resizes its band of input rows along x once (bench/RESULTS.md has the measurements).
+  GeneratorParam<int> rows_per_task{"rows_per_task", 0};
   // Packed layouts: output pixels per step; 0 a whole row; -1 the schedule's default.
   GeneratorParam<int> chunk_width{"chunk_width", -1};
 
@@ -70,16 +77,13 @@ class Resize : public TunableGenerator<Resize> {
     define_tables(m, y, scale_y, in_h, output_height, params, y_index, y_weight);
     auto row = [&](int k) { return Halide::unsafe_promise_clamped(y_index(y, k), 0, in_h - 1); };
 
-    if (m == Method::kNearest) {
+    if (phases == 0) {
+      resized(x, y, c, n) = tabled(m, in_w, params);
+    } else if (m == Method::kNearest) {
       // A copy: no arithmetic on the values, so any element type (and NaN payloads) pass intact.
       Func source_row("source_row");
       source_row(x, y, c, n) = input_pixel(x, row(0));
-      if (phases > 0) {
-        resized(x, y, c, n) = phased_horizontal(m, in_w, params, source_row);
-      } else {
-        define_tables(m, x, scale_x, in_w, output_width, params, x_index, x_weight);
-        resized(x, y, c, n) = source_row(column(0, in_w), y, c, n);
-      }
+      resized(x, y, c, n) = phased_horizontal(m, in_w, params, source_row);
     } else if (fixed_point) {
       // Sums of 16ths of 16ths of 0..255 stay below 65536.
       Expr v = Halide::cast<uint16_t>(0);
@@ -97,8 +101,7 @@ class Resize : public TunableGenerator<Resize> {
         v += y_weight(y, k) * Halide::cast<float>(vertical_source(row(k)));
       }
       vertical(x, y, c, n) = v;
-      Expr h = phases > 0 ? phased_horizontal(m, in_w, params, vertical)
-                          : tabled_horizontal(m, in_w, params);
+      Expr h = phased_horizontal(m, in_w, params, vertical);
       resized(x, y, c, n) = to_output_type(h, output.type());
     }
     output(x, y, c, n) = resized(x, y, c, n);
@@ -109,6 +112,9 @@ class Resize : public TunableGenerator<Resize> {
     schedules::ResizeFuncs funcs;
     funcs.output = output;
     funcs.vertical = vertical;
+    funcs.across = across;
+    funcs.band_row = band_row;
+    funcs.band = band;
     funcs.padded = padded;
     funcs.resized = resized;
     funcs.tables = {x_index, x_weight, y_index, y_weight, phase_offset, phase_weight};
@@ -127,7 +133,7 @@ class Resize : public TunableGenerator<Resize> {
     schedules::ResizeTunables tunables;
     tunables.layout = layout;
     tunables.vector_lanes = tuned("vector_lanes", vector_lanes);
-    tunables.rows_per_task = tuned("rows_per_task", rows_per_task);
+    tunables.rows_per_task = band_rows();
     tunables.chunk_width = tuned("chunk_width", chunk_width);
     set_estimates();
     if (wants_autoscheduler()) {
@@ -140,9 +146,10 @@ class Resize : public TunableGenerator<Resize> {
 
  private:
   Halide::Var x{"x"}, y{"y"}, c{"c"}, n{"n"}, tap{"tap"};
+  Halide::Var band_row{"band_row"}, band{"band"};  // a row of a band of output rows, the band
   Func x_index{"x_index"}, x_weight{"x_weight"}, y_index{"y_index"}, y_weight{"y_weight"};
   Func phase_offset{"phase_offset"}, phase_weight{"phase_weight"};
-  Func vertical{"vertical"}, padded{"padded"}, resized{"resized"};
+  Func vertical{"vertical"}, across{"across"}, padded{"padded"}, resized{"resized"};
 
   void define_tables(Method m, const Halide::Var& v, const Expr& scale, const Expr& length_in,
                      const Expr& length_out, const InterpolationParams& params, Func& index,
@@ -175,11 +182,56 @@ class Resize : public TunableGenerator<Resize> {
     return Halide::unsafe_promise_clamped(x_index(x, k), 0, in_w - 1);
   }
 
-  Expr tabled_horizontal(Method m, const Expr& in_w, const InterpolationParams& params) {
+  // Output rows per parallel task: for tabled variants, the band whose input rows `across` holds.
+  int band_rows() {
+    const int asked = tuned("rows_per_task", rows_per_task);
+    return asked > 0 ? asked : phases == 0 ? 32 : 8;
+  }
+
+  // Any ratio, taps from the tables: `across` resizes input rows along x, then each output row
+  // blends tap_count rows of it along y (for nearest, copies one). For the CPU hand schedule the
+  // output rows come in bands of band_rows(), and `across` holds the input rows of one band.
+  Expr tabled(Method m, const Expr& in_w, const InterpolationParams& params) {
     define_tables(m, x, scale_x, in_w, output_width, params, x_index, x_weight);
-    Expr h = 0.0f;
-    for (int k = 0; k < tap_count(m); k++) h += x_weight(x, k) * row_at(vertical, column(k, in_w));
-    return h;
+    Expr in_h = input.dim(1).extent();
+    // A band's last rows can lie past the input's edge (band_height is an upper bound): clamped.
+    auto resized_along_x = [&](const Expr& input_row) -> Expr {
+      Expr clamped = Halide::clamp(input_row, 0, in_h - 1);
+      if (m == Method::kNearest) return input_pixel(column(0, in_w), clamped);  // a copy
+      Expr h = 0.0f;
+      for (int k = 0; k < tap_count(m); k++) {
+        h += x_weight(x, k) * Halide::cast<float>(input_pixel(column(k, in_w), clamped));
+      }
+      return h;
+    };
+    // Blends the taps of output row y, reading input row i through `read`.
+    auto blend = [&](const std::function<Expr(Expr)>& read) -> Expr {
+      if (m == Method::kNearest) return read(y_index(y, 0));
+      Expr v = 0.0f;
+      for (int k = 0; k < tap_count(m); k++) v += y_weight(y, k) * read(y_index(y, k));
+      return to_output_type(v, output.type());
+    };
+    if (wants_autoscheduler() || get_target().has_gpu_feature()) {
+      across(x, y, c, n) = resized_along_x(y);
+      return blend([&](const Expr& i) { return across(x, i, c, n); });
+    }
+    // `across` (x, j, band, c, n) is input row first_row(band) + j, j < band_height. Row indices
+    // never decrease along y, so the rows of a band are first_row(band) onwards, and at most
+    // ceil(step * (rows - 1)) + tap_count + 1 of them (+1 more for nearest's rounding, +1 for
+    // the rounding of the float64 coordinates): the coordinate moves by `step` per output row.
+    // A table read is unbounded to bounds inference and the band height a formula of the
+    // parameters, so `across` is sized to the band height, not to the whole input.
+    const int rows = band_rows();
+    auto first_row = [&](const Expr& b) { return y_index(b * rows, 0); };
+    Expr step = coordinate_step(params.coordinate_mode, scale_y, in_h, output_height);
+    const int extra = tap_count(m) + (m == Method::kNearest ? 2 : 1);
+    Expr band_height =
+        Halide::min(in_h, Halide::cast<int>(Halide::ceil(step * f64(rows - 1))) + extra);
+    across(x, band_row, band, c, n) = resized_along_x(first_row(band) + band_row);
+    return blend([&](const Expr& i) {
+      Expr j = Halide::clamp(i - first_row(y / rows), 0, band_height - 1);
+      return across(x, j, y / rows, c, n);
+    });
   }
 
   // Along x with a rational factor k / q: one set of taps per phase, taken at a reference column

@@ -44,7 +44,7 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
     gpu_tile_image(f.output, f.x, f.y, f.c, f.n, tunables.layout);
     return;
   }
-  const bool interpolating = f.vertical.defined();
+  const bool interpolating = f.taps > 1;
   // Float (or exact uint16) math for interpolation, two vectors per step to hide latency; a copy
   // for nearest.
   const Halide::Type math_type = !interpolating  ? f.output_param.type()
@@ -67,6 +67,20 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
   Var task("task");
   RowTasks rows =
       split_rows(f.output, f.x, f.y, f.c, f.n, task, tunables.layout, tunables.rows_per_task);
+
+  // Tabled variants: each task's band of output rows reads a band of input rows, resized along x
+  // once per task (`across`; planes of pixels for packed layouts).
+  if (f.across.defined()) {
+    f.across.compute_at(f.output, task);
+    if (tunables.layout == Layout::kInterleaved) {
+      f.across.reorder_storage(f.c, f.x, f.band_row, f.band, f.n);
+    }
+    const Layout plane_layout =
+        packed_channels(tunables.layout) != 0 || tunables.layout == Layout::kInterleaved
+            ? tunables.layout
+            : Layout::kPlanar;
+    vectorize_rows(f.across, f.x, f.c, geometry, geometry.output_width(), lanes, plane_layout);
+  }
 
   // Row stages: one row of vertical results (and of its edge-padded copy) per output row, kept in
   // a per-task buffer folded to one row.

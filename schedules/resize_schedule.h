@@ -12,7 +12,7 @@ namespace upsample::schedules {
 struct ResizeTunables {
   Layout layout = Layout::kPlanar;
   int vector_lanes = 0;   // lanes of the output loop; 0: from the target (see the schedule)
-  int rows_per_task = 8;  // output rows one parallel task produces
+  int rows_per_task = 8;  // output rows one parallel task produces (tabled: its band)
   // Packed layouts: output pixels resized per step, rounded up to whole vectors; 0: a whole row;
   // -1: by method (see the schedule).
   int chunk_width = -1;
@@ -21,13 +21,15 @@ struct ResizeTunables {
 // The Funcs of one resize pipeline, as the schedule needs to see them.
 struct ResizeFuncs {
   Halide::Func output;
-  Halide::Func vertical;             // rows interpolated along y; undefined for nearest
-  Halide::Func padded;               // `vertical` extended past the edges (phased variants only)
-  Halide::Func resized;              // the interpolated values, which the output stores
+  Halide::Func vertical;  // phased: rows interpolated along y; undefined for nearest
+  Halide::Func across;    // tabled: input rows resized along x; CPU: (x, band_row, band, c, n)
+  Halide::Func padded;    // `vertical` extended past the edges (phased variants only)
+  Halide::Func resized;   // the interpolated values, which the output stores
   std::vector<Halide::Func> tables;  // per-row, per-column and per-phase taps (some undefined)
   Halide::OutputImageParam input;
   Halide::OutputImageParam output_param;
   Halide::Var x, y, c, n;
+  Halide::Var band_row, band;  // tabled, CPU: the band dimensions of `across`
   int phases = 0;  // output columns per period of a phased variant; vectors hold whole periods
   bool fixed_point = false;  // interpolation in uint16 lanes instead of float32
   int taps = 1;              // input pixels per output pixel along each axis (1 nearest, 4 cubic)

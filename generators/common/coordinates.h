@@ -84,6 +84,18 @@ inline SourceCoordinate source_coordinate(const Halide::Expr& x, const Halide::E
   return c;
 }
 
+// How far the source coordinate moves per output index: every mode maps x affinely.
+inline Halide::Expr coordinate_step(const Halide::Expr& mode, const Halide::Expr& scale,
+                                    const Halide::Expr& length_in, const Halide::Expr& length_out) {
+  using Halide::Expr;
+  using Halide::select;
+  Expr in = Halide::cast<double>(length_in);
+  Expr out = Halide::cast<double>(length_out);
+  Expr align = select(length_out <= 1, f64(0.0), (in - f64(1.0)) / (out - f64(1.0)));
+  Expr general = select(scale == f64(0.0), in / out, f64(1.0) / scale);
+  return select(mode == int(CoordinateMode::kAlignCorners), align, general);
+}
+
 // The input index nearest picks, before clamping to the input (callers clamp: edge replication).
 // Halves are compared exactly: 2 * remainder against the denominator.
 inline Halide::Expr nearest_index(const SourceCoordinate& c, const Halide::Expr& mode) {
