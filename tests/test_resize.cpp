@@ -54,6 +54,10 @@ const std::vector<ResizeCase>& shape_cases() {
       {{1, 1, 3, 3}, 3, 3},               // same size
       {{1, 2, 9, 11}, 4, 5, 0.5, 0.5},    // x0.5 given as a scale: floor(4.5), floor(5.5)
       {{2, 4, 6, 5}, 18, 10, 3.0, 2.0},   // per-axis integer scales, batch 2
+      // Several bands of output rows (a tabled variant's task holds the input rows of 32):
+      {{1, 2, 29, 5}, 73, 13},            // x73/29 along H, 13/5 along W
+      {{1, 1, 150, 6}, 67, 4},            // down 150 -> 67 along H: about 70 input rows per band
+      {{1, 1, 40, 3}, 97, 7, 2.43, 2.5},  // x2.43 given as a scale: floor(97.2) rows
   };
   return cases;
 }
