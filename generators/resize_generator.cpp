@@ -10,8 +10,6 @@
 // costly part, so they resize input rows along x first (`across`) and then blend rows along y: a
 // band of output rows gathers each input row it reads once, instead of once per output row. The
 // taps of each output row and column come from small tables computed once per call.
-#include <functional>
-
 #include "Halide.h"
 #include "common/coordinates.h"
 #include "common/interpolation.h"
@@ -205,7 +203,7 @@ class Resize : public TunableGenerator<Resize> {
       return h;
     };
     // Blends the taps of output row y, reading input row i through `read`.
-    auto blend = [&](const std::function<Expr(Expr)>& read) -> Expr {
+    auto blend = [&](const auto& read) -> Expr {
       if (m == Method::kNearest) return read(y_index(y, 0));
       Expr v = 0.0f;
       for (int k = 0; k < tap_count(m); k++) v += y_weight(y, k) * read(y_index(y, k));

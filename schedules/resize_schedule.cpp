@@ -75,11 +75,7 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
     if (tunables.layout == Layout::kInterleaved) {
       f.across.reorder_storage(f.c, f.x, f.band_row, f.band, f.n);
     }
-    const Layout plane_layout =
-        packed_channels(tunables.layout) != 0 || tunables.layout == Layout::kInterleaved
-            ? tunables.layout
-            : Layout::kPlanar;
-    vectorize_rows(f.across, f.x, f.c, geometry, geometry.output_width(), lanes, plane_layout);
+    vectorize_rows(f.across, f.x, f.c, geometry, geometry.output_width(), lanes, tunables.layout);
   }
 
   // Row stages: one row of vertical results (and of its edge-padded copy) per output row, kept in
