@@ -12,6 +12,10 @@ using Halide::Var;
 
 namespace {
 
+// Lanes of the edge-padded row copy (see below): short gathers at its two edges, full-width
+// copies (128 to 512 bits) between them.
+constexpr int kPaddedLanes = 16;
+
 // The stage that computes the horizontal taps, and its specialization for constant taps (added
 // before the stage is vectorized, as a specialization copies the schedule it is made from).
 std::vector<Halide::Stage> with_constant_taps(Func func, const Halide::Expr& constant_taps) {
@@ -87,8 +91,11 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
       stage.reorder_storage(f.c, f.x, f.y, f.n);
       vectorize_rows(stage, f.x, f.c, geometry, geometry.input_width(), lanes, tunables.layout);
     } else if (stage.name() == f.padded.name()) {
-      // Its reads are clamped, so rounding the row up to whole vectors is safe.
-      stage.vectorize(f.x, lanes, Halide::TailStrategy::RoundUp);
+      // Its reads are clamped, so rounding the row up to whole vectors is safe. The vectors that
+      // hold the clamped edge columns compile to gathers (Halide 14 does not see that a clamped
+      // ramp is a dense load and a shuffle), so they are kept short: at most kPaddedLanes, not
+      // the output's lanes (192 for 3-phase uint8 on AVX-512). bench/RESULTS.md has the numbers.
+      stage.vectorize(f.x, std::min(lanes, kPaddedLanes), Halide::TailStrategy::RoundUp);
     } else {
       vectorize_rows(stage, f.x, f.c, geometry, geometry.input_width(), lanes, Layout::kPlanar);
     }
