@@ -180,30 +180,18 @@ class Resize : public TunableGenerator<Resize> {
     return Halide::unsafe_promise_clamped(x_index(x, k), 0, in_w - 1);
   }
 
-  // Tabled variants resize a band of input rows along x first, except nearest of 32-bit or wider
-  // elements: a copy gains nothing from going x first (its gathers move whole words), and the band
-  // costs a pass over the output width (bench/RESULTS.md has the measurements).
-  bool banded() const {
-    return phases == 0 && !(method == Method::kNearest && output.type().bits() >= 32);
-  }
-
-  // Output rows per parallel task: for banded variants, the band whose input rows `across` holds.
+  // Output rows per parallel task: for tabled variants, the band whose input rows `across` holds.
   int band_rows() {
     const int asked = tuned("rows_per_task", rows_per_task);
-    return asked > 0 ? asked : banded() ? 32 : 8;
+    return asked > 0 ? asked : phases == 0 ? 32 : 8;
   }
 
   // Any ratio, taps from the tables: `across` resizes input rows along x, then each output row
   // blends tap_count rows of it along y (for nearest, copies one). For the CPU hand schedule the
   // output rows come in bands of band_rows(), and `across` holds the input rows of one band.
-  // Unbanded (nearest of wide elements): each output pixel is copied from the input directly.
   Expr tabled(Method m, const Expr& in_w, const InterpolationParams& params) {
     define_tables(m, x, scale_x, in_w, output_width, params, x_index, x_weight);
     Expr in_h = input.dim(1).extent();
-    if (!banded()) {
-      return input_pixel(column(0, in_w),
-                         Halide::unsafe_promise_clamped(y_index(y, 0), 0, in_h - 1));
-    }
     // A band's last rows can lie past the input's edge (band_height is an upper bound): clamped.
     auto resized_along_x = [&](const Expr& input_row) -> Expr {
       Expr clamped = Halide::clamp(input_row, 0, in_h - 1);
