@@ -113,9 +113,10 @@ class Resize : public TunableGenerator<Resize> {
     funcs.across = across;
     funcs.band_row = band_row;
     funcs.band = band;
+    funcs.tap_words = tap_words;
     funcs.padded = padded;
     funcs.resized = resized;
-    funcs.tables = {x_index, x_weight, y_index, y_weight, phase_offset, phase_weight};
+    funcs.tables = {x_index, x_weight, x_first, y_index, y_weight, phase_offset, phase_weight};
     funcs.input = input;
     funcs.output_param = output;
     funcs.x = x;
@@ -145,9 +146,11 @@ class Resize : public TunableGenerator<Resize> {
  private:
   Halide::Var x{"x"}, y{"y"}, c{"c"}, n{"n"}, tap{"tap"};
   Halide::Var band_row{"band_row"}, band{"band"};  // a row of a band of output rows, the band
+  Halide::Var word{"word"};                        // a word of tap_words
   Func x_index{"x_index"}, x_weight{"x_weight"}, y_index{"y_index"}, y_weight{"y_weight"};
-  Func phase_offset{"phase_offset"}, phase_weight{"phase_weight"};
+  Func phase_offset{"phase_offset"}, phase_weight{"phase_weight"}, x_first{"x_first"};
   Func vertical{"vertical"}, across{"across"}, padded{"padded"}, resized{"resized"};
+  Func tap_words{"tap_words"};
 
   void define_tables(Method m, const Halide::Var& v, const Expr& scale, const Expr& length_in,
                      const Expr& length_out, const InterpolationParams& params, Func& index,
@@ -225,11 +228,64 @@ class Resize : public TunableGenerator<Resize> {
     const int extra = tap_count(m) + (m == Method::kNearest ? 2 : 1);
     Expr band_height =
         Halide::min(in_h, Halide::cast<int>(Halide::ceil(step * f64(rows - 1))) + extra);
-    across(x, band_row, band, c, n) = resized_along_x(first_row(band) + band_row);
+    if (taps_per_word(m) > 1) {
+      Expr input_row = Halide::clamp(first_row(band) + band_row, 0, in_h - 1);
+      across(x, band_row, band, c, n) = resized_along_x_by_words(m, in_w, params, input_row);
+    } else {
+      across(x, band_row, band, c, n) = resized_along_x(first_row(band) + band_row);
+    }
     return blend([&](const Expr& i) {
       Expr j = Halide::clamp(i - first_row(y / rows), 0, band_height - 1);
       return across(x, j, y / rows, c, n);
     });
+  }
+
+  // Input pixels per tap word (below): as many taps as fit in 32 bits, and pairs of 32-bit
+  // elements for cubic. Measured (bench/RESULTS.md): 64-bit words made float32 linear slower and
+  // float32 cubic faster, and uint16 cubic was faster in two 32-bit words than in one 64-bit one.
+  int taps_per_word(Method m) const {
+    const int bits = input.type().bits();
+    if (bits <= 16) return std::min(tap_count(m), 32 / bits);
+    return bits == 32 && m == Method::kCubic ? 2 : 1;
+  }
+
+  // `across` of a band's input row for linear and cubic, reading its taps in words. The taps of an
+  // output column are tap_count adjacent input columns (edge-replicated), and on x86 Halide 14
+  // gathers one lane at a time, so `tap_words` packs the taps of every input column into integers
+  // (two uint8 in a uint16, four in a uint32, two float32 in a uint64) at input width, and each
+  // output column gathers one or two words instead of two or four pixels. The values, and the
+  // order of the sum, are those of resized_along_x.
+  Expr resized_along_x_by_words(Method m, const Expr& in_w, const InterpolationParams& params,
+                                const Expr& input_row) {
+    const Halide::Type element = input.type();
+    const int bits = element.bits(), per_word = taps_per_word(m), taps = tap_count(m);
+    const Halide::Type word_type = Halide::UInt(bits * per_word);
+    auto element_bits = [&](const Expr& column) {
+      return Halide::cast(word_type,
+                          Halide::reinterpret(Halide::UInt(bits), input_pixel(column, input_row)));
+    };
+    // Word w of column j: the pixels at j + w * per_word + k, k < per_word, clamped to the row.
+    Expr packed = Halide::cast(word_type, 0);
+    for (int k = 0; k < per_word; k++) {
+      Expr column = Halide::clamp(Halide::likely(x + word * per_word + k), 0, in_w - 1);
+      packed = packed | (element_bits(column) << (bits * k));
+    }
+    tap_words(x, word, band_row, band, c, n) = packed;
+    // A first tap left of 1 - taps (right of in_w - 1) reads the same clamped columns as 1 - taps
+    // (in_w - 1), so the table is clamped to the columns tap_words holds.
+    AxisTaps taps_of_x = axis_taps(m, x, scale_x, in_w, output_width, params);
+    x_first(x) = Halide::clamp(taps_of_x.first, 1 - taps, in_w - 1);
+    Expr first = Halide::unsafe_promise_clamped(x_first(x), 1 - taps, in_w - 1);
+    Expr h = 0.0f;
+    for (int w = 0; w < taps / per_word; w++) {
+      Expr read = tap_words(first, w, band_row, band, c, n);
+      for (int k = 0; k < per_word; k++) {
+        Expr value =
+            Halide::reinterpret(element, Halide::cast(Halide::UInt(bits), read >> (bits * k)));
+        h += x_weight(x, w * per_word + k) * Halide::cast<float>(value);
+      }
+    }
+    return h;
   }
 
   // Along x with a rational factor k / q: one set of taps per phase, taken at a reference column

@@ -12,8 +12,7 @@ using Halide::Var;
 
 namespace {
 
-// Lanes of the edge-padded row copy (see below): short gathers at its two edges, full-width
-// copies (128 to 512 bits) between them.
+// Lanes of the stages that read a row with clamped (edge-replicated) columns; see below.
 constexpr int kPaddedLanes = 16;
 
 // The stage that computes the horizontal taps, and its specialization for constant taps (added
@@ -79,7 +78,25 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
     if (tunables.layout == Layout::kInterleaved) {
       f.across.reorder_storage(f.c, f.x, f.band_row, f.band, f.n);
     }
+    // Rows in order, a row's channels together: vectorize_rows swaps c and x for non-planar
+    // layouts, which from the default order would put x outside the band's rows.
+    if (tunables.layout != Layout::kPlanar) f.across.reorder(f.x, f.c, f.band_row, f.band, f.n);
     vectorize_rows(f.across, f.x, f.c, geometry, geometry.output_width(), lanes, tunables.layout);
+  }
+  // The tap words of one input row at a time, in a buffer of one row (a band of them would be
+  // allocated per task, and past glibc's mmap threshold for float32 that cost page faults on
+  // every call). Its reads are clamped, so rounding the row up to whole vectors is safe, and its
+  // vectors are short, as the edge-padded row's below are.
+  if (f.tap_words.defined()) {
+    f.tap_words.compute_at(f.across, f.band_row);
+    if (tunables.layout == Layout::kInterleaved) {
+      f.tap_words.reorder_storage(f.c, f.x);
+      vectorize_rows(f.tap_words, f.x, f.c, geometry, geometry.input_width(), lanes,
+                     tunables.layout);
+    } else {
+      if (packed_channels(tunables.layout) != 0) f.tap_words.reorder(f.c, f.x).unroll(f.c);
+      f.tap_words.vectorize(f.x, std::min(lanes, kPaddedLanes), Halide::TailStrategy::RoundUp);
+    }
   }
 
   // Row stages: one row of vertical results (and of its edge-padded copy) per output row, kept in

@@ -21,10 +21,11 @@ struct ResizeTunables {
 // The Funcs of one resize pipeline, as the schedule needs to see them.
 struct ResizeFuncs {
   Halide::Func output;
-  Halide::Func vertical;  // phased: rows interpolated along y; undefined for nearest
-  Halide::Func across;    // tabled: input rows resized along x; CPU: (x, band_row, band, c, n)
-  Halide::Func padded;    // `vertical` extended past the edges (phased variants only)
-  Halide::Func resized;   // the interpolated values, which the output stores
+  Halide::Func vertical;   // phased: rows interpolated along y; undefined for nearest
+  Halide::Func across;     // tabled: input rows resized along x; CPU: (x, band_row, band, c, n)
+  Halide::Func padded;     // the row a phased variant interpolates along x, edge-padded
+  Halide::Func tap_words;  // tabled, CPU, linear and cubic: (x, word, band_row, band, c, n)
+  Halide::Func resized;    // the interpolated values, which the output stores
   std::vector<Halide::Func> tables;  // per-row, per-column and per-phase taps (some undefined)
   Halide::OutputImageParam input;
   Halide::OutputImageParam output_param;
