@@ -240,13 +240,17 @@ class Resize : public TunableGenerator<Resize> {
     });
   }
 
-  // Input pixels per tap word (below): as many taps as fit in 32 bits, and pairs of 32-bit
-  // elements for cubic. Measured (bench/RESULTS.md): 64-bit words made float32 linear slower and
-  // float32 cubic faster, and uint16 cubic was faster in two 32-bit words than in one 64-bit one.
+  // Input pixels per tap word (below), or 1 for none. Words replace gathers of single lanes, so
+  // not for the interleaved layout, whose `across` loads a vector of channels at each column.
+  // As many taps as fit in 32 bits, and pairs of 32-bit elements for planar cubic. Measured side
+  // by side (bench/RESULTS.md): 64-bit words made float32 linear slower and planar float32 cubic
+  // faster, packed RGB/RGBA float32 cubic slower (its rows then go one at a time, below), and
+  // uint16 cubic was faster in two 32-bit words than in one 64-bit one.
   int taps_per_word(Method m) const {
+    if (layout == schedules::Layout::kInterleaved) return 1;
     const int bits = input.type().bits();
     if (bits <= 16) return std::min(tap_count(m), 32 / bits);
-    return bits == 32 && m == Method::kCubic ? 2 : 1;
+    return bits == 32 && m == Method::kCubic && layout == schedules::Layout::kPlanar ? 2 : 1;
   }
 
   // `across` of a band's input row for linear and cubic, reading its taps in words. The taps of an

@@ -78,9 +78,13 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
     if (tunables.layout == Layout::kInterleaved) {
       f.across.reorder_storage(f.c, f.x, f.band_row, f.band, f.n);
     }
-    // Rows in order, a row's channels together: vectorize_rows swaps c and x for non-planar
-    // layouts, which from the default order would put x outside the band's rows.
-    if (tunables.layout != Layout::kPlanar) f.across.reorder(f.x, f.c, f.band_row, f.band, f.n);
+    // Packed layouts: with tap words (made one input row at a time, below), the band's rows in
+    // order, a row's channels together. Without them x stays outside the rows (vectorize_rows
+    // swaps c and x), so a vector of columns reads its taps once for the whole band: float32
+    // RGB/RGBA linear measured 4-5% slower in row order.
+    if (f.tap_words.defined() && packed_channels(tunables.layout) != 0) {
+      f.across.reorder(f.x, f.c, f.band_row, f.band, f.n);
+    }
     vectorize_rows(f.across, f.x, f.c, geometry, geometry.output_width(), lanes, tunables.layout);
   }
   // The tap words of one input row at a time, in a buffer of one row (a band of them would be
@@ -89,15 +93,10 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
   // vectors are short, as the edge-padded row's below are.
   if (f.tap_words.defined()) {
     f.tap_words.compute_at(f.across, f.band_row);
-    if (tunables.layout == Layout::kInterleaved) {
-      f.tap_words.reorder_storage(f.c, f.x);
-      vectorize_rows(f.tap_words, f.x, f.c, geometry, geometry.input_width(), lanes,
-                     tunables.layout);
-    } else {
-      if (packed_channels(tunables.layout) != 0) f.tap_words.reorder(f.c, f.x).unroll(f.c);
-      f.tap_words.vectorize(f.x, std::min(lanes, kPaddedLanes), Halide::TailStrategy::RoundUp);
-    }
+    if (packed_channels(tunables.layout) != 0) f.tap_words.reorder(f.c, f.x).unroll(f.c);
+    f.tap_words.vectorize(f.x, std::min(lanes, kPaddedLanes), Halide::TailStrategy::RoundUp);
   }
+
 
   // Row stages: one row of vertical results (and of its edge-padded copy) per output row, kept in
   // a per-task buffer folded to one row.
