@@ -97,7 +97,6 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
     f.tap_words.vectorize(f.x, std::min(lanes, kPaddedLanes), Halide::TailStrategy::RoundUp);
   }
 
-
   // Row stages: one row of vertical results (and of its edge-padded copy) per output row, kept in
   // a per-task buffer folded to one row.
   for (Func stage : {f.vertical, f.padded}) {
