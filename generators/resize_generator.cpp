@@ -8,8 +8,9 @@
 // input along x) interpolate along y first (`vertical`, at input width, one row per output row),
 // then along x with dense vectors. Tabled variants (any ratio) read their x taps with gathers, the
 // costly part, so they resize input rows along x first (`across`) and then blend rows along y: a
-// band of output rows gathers each input row it reads once, instead of once per output row. The
-// taps of each output row and column come from small tables computed once per call.
+// band of output rows gathers each input row it reads once, instead of once per output row, and
+// linear and cubic gather a column's taps packed in one or two words (`tap_words`).
+// The taps of each output row and column come from small tables computed once per call.
 #include "Halide.h"
 #include "common/coordinates.h"
 #include "common/interpolation.h"
