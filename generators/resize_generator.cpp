@@ -196,15 +196,18 @@ class Resize : public TunableGenerator<Resize> {
   Expr tabled(Method m, const Expr& in_w, const InterpolationParams& params) {
     define_tables(m, x, scale_x, in_w, output_width, params, x_index, x_weight);
     Expr in_h = input.dim(1).extent();
+    // An input row resized along x, tap k of output column x read through `tap` (for nearest, a
+    // copy of tap 0).
+    auto along_x = [&](const auto& tap) -> Expr {
+      if (m == Method::kNearest) return tap(0);
+      Expr h = 0.0f;
+      for (int k = 0; k < tap_count(m); k++) h += x_weight(x, k) * Halide::cast<float>(tap(k));
+      return h;
+    };
     // A band's last rows can lie past the input's edge (band_height is an upper bound): clamped.
     auto resized_along_x = [&](const Expr& input_row) -> Expr {
       Expr clamped = Halide::clamp(input_row, 0, in_h - 1);
-      if (m == Method::kNearest) return input_pixel(column(0, in_w), clamped);  // a copy
-      Expr h = 0.0f;
-      for (int k = 0; k < tap_count(m); k++) {
-        h += x_weight(x, k) * Halide::cast<float>(input_pixel(column(k, in_w), clamped));
-      }
-      return h;
+      return along_x([&](int k) { return input_pixel(column(k, in_w), clamped); });
     };
     // Blends the taps of output row y, reading input row i through `read`.
     auto blend = [&](const auto& read) -> Expr {
@@ -230,8 +233,8 @@ class Resize : public TunableGenerator<Resize> {
     Expr band_height =
         Halide::min(in_h, Halide::cast<int>(Halide::ceil(step * f64(rows - 1))) + extra);
     if (taps_per_word(m) > 1) {
-      Expr input_row = Halide::clamp(first_row(band) + band_row, 0, in_h - 1);
-      across(x, band_row, band, c, n) = resized_along_x_by_words(m, in_w, params, input_row);
+      define_tap_words(m, in_w, params, Halide::clamp(first_row(band) + band_row, 0, in_h - 1));
+      across(x, band_row, band, c, n) = along_x([&](int k) { return tap_from_words(m, k, in_w); });
     } else {
       across(x, band_row, band, c, n) = resized_along_x(first_row(band) + band_row);
     }
@@ -254,43 +257,37 @@ class Resize : public TunableGenerator<Resize> {
     return bits == 32 && m == Method::kCubic && layout == schedules::Layout::kPlanar ? 2 : 1;
   }
 
-  // `across` of a band's input row for linear and cubic, reading its taps in words. The taps of an
-  // output column are tap_count adjacent input columns (edge-replicated), and on x86 Halide 14
-  // gathers one lane at a time, so `tap_words` packs the taps of every input column into integers
-  // (two uint8 in a uint16, four in a uint32, two float32 in a uint64) at input width, and each
-  // output column gathers one or two words instead of two or four pixels. The values, and the
-  // order of the sum, are those of resized_along_x.
-  Expr resized_along_x_by_words(Method m, const Expr& in_w, const InterpolationParams& params,
-                                const Expr& input_row) {
-    const Halide::Type element = input.type();
-    const int bits = element.bits(), per_word = taps_per_word(m), taps = tap_count(m);
+  // Tap words of a band's input row, for linear and cubic. The taps of an output column are
+  // tap_count adjacent input columns (edge-replicated), and on x86 Halide 14 gathers one lane at a
+  // time, so `tap_words` packs the taps of every input column into integers (two uint8 in a
+  // uint16, four in a uint32, two float32 in a uint64) at input width, and each output column
+  // gathers one or two words instead of two or four pixels.
+  void define_tap_words(Method m, const Expr& in_w, const InterpolationParams& params,
+                        const Expr& input_row) {
+    const int bits = input.type().bits(), per_word = taps_per_word(m);
     const Halide::Type word_type = Halide::UInt(bits * per_word);
-    auto element_bits = [&](const Expr& column) {
-      return Halide::cast(word_type,
-                          Halide::reinterpret(Halide::UInt(bits), input_pixel(column, input_row)));
-    };
     // Word w of column j: the pixels at j + w * per_word + k, k < per_word, clamped to the row.
     Expr packed = Halide::cast(word_type, 0);
     for (int k = 0; k < per_word; k++) {
       Expr column = Halide::clamp(Halide::likely(x + word * per_word + k), 0, in_w - 1);
-      packed = packed | (element_bits(column) << (bits * k));
+      Expr pixel_bits = Halide::reinterpret(Halide::UInt(bits), input_pixel(column, input_row));
+      packed = packed | (Halide::cast(word_type, pixel_bits) << (bits * k));
     }
     tap_words(x, word, band_row, band, c, n) = packed;
     // A first tap left of 1 - taps (right of in_w - 1) reads the same clamped columns as 1 - taps
     // (in_w - 1), so the table is clamped to the columns tap_words holds.
     AxisTaps taps_of_x = axis_taps(m, x, scale_x, in_w, output_width, params);
-    x_first(x) = Halide::clamp(taps_of_x.first, 1 - taps, in_w - 1);
-    Expr first = Halide::unsafe_promise_clamped(x_first(x), 1 - taps, in_w - 1);
-    Expr h = 0.0f;
-    for (int w = 0; w < taps / per_word; w++) {
-      Expr read = tap_words(first, w, band_row, band, c, n);
-      for (int k = 0; k < per_word; k++) {
-        Expr value =
-            Halide::reinterpret(element, Halide::cast(Halide::UInt(bits), read >> (bits * k)));
-        h += x_weight(x, w * per_word + k) * Halide::cast<float>(value);
-      }
-    }
-    return h;
+    x_first(x) = Halide::clamp(taps_of_x.first, 1 - tap_count(m), in_w - 1);
+  }
+
+  // Tap k of output column x, unpacked from its word: the same value as the input pixel.
+  Expr tap_from_words(Method m, int k, const Expr& in_w) {
+    const Halide::Type element = input.type();
+    const int bits = element.bits(), per_word = taps_per_word(m);
+    Expr first = Halide::unsafe_promise_clamped(x_first(x), 1 - tap_count(m), in_w - 1);
+    Expr read = tap_words(first, k / per_word, band_row, band, c, n);
+    return Halide::reinterpret(element,
+                               Halide::cast(Halide::UInt(bits), read >> (bits * (k % per_word))));
   }
 
   // Along x with a rational factor k / q: one set of taps per phase, taken at a reference column
