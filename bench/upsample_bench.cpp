@@ -2,7 +2,8 @@
 //
 //   upsample_bench [--quick] [--csv=PATH] [--table=PATH] [--repetitions=N] [--min-time=S]
 //                  [--threads=1,2] [--no-verify] [--bandwidth-mib=N] [--bandwidth-runs=N]
-//                  [--probe-cpu] [Google Benchmark flags, e.g. --benchmark_filter=rgb_u8/2x]
+//                  [--probe-cpu] [--streaming-threshold=BYTES|off]
+//                  [Google Benchmark flags, e.g. --benchmark_filter=rgb_u8/2x]
 //
 // For every (data, scale, method, threads) it times our operator and the matching cv::resize
 // (INTER_NEAREST / INTER_LINEAR / INTER_CUBIC; unpooling is compared with INTER_NEAREST, which
@@ -236,6 +237,8 @@ int usage(const char* argv0) {
       "usage: %s [--quick] [--csv=PATH] [--table=PATH] [--repetitions=N] [--min-time=S]\n"
       "          [--threads=1,2] [--no-verify] [--bandwidth-mib=N] [--bandwidth-runs=N]\n"
       "          [--probe-cpu: print how many cores' worth of CPU 2 threads get, and exit]\n"
+      "          [--streaming-threshold=BYTES: upsample::set_streaming_store_threshold; \"off\"\n"
+      "           never streams]\n"
       "          [Google Benchmark flags, e.g. --benchmark_filter=REGEX]\n"
       "--quick (or UPSAMPLE_BENCH_QUICK=1): only the 2x cases, 1 repetition, 0.05 s.\n",
       argv0);
@@ -258,7 +261,16 @@ int main(int argc, char** argv) {
     if (common == FlagResult::kExit0) return 0;
     if (common == FlagResult::kBad) return usage(argv[0]);
     if (common == FlagResult::kTaken) continue;
-    if (parse_flag(argv[i], "--help", &v) || parse_flag(argv[i], "-h", &v)) {
+    if (parse_flag(argv[i], "--streaming-threshold", &v)) {
+      char* end = nullptr;
+      const unsigned long long bytes = v == "off" ? ~0ull : std::strtoull(v.c_str(), &end, 10);
+      if (v != "off" && (v.empty() || *end != '\0')) {
+        std::fprintf(stderr, "--streaming-threshold: '%s' is not a byte count or \"off\"\n",
+                     v.c_str());
+        return usage(argv[0]);
+      }
+      upsample::set_streaming_store_threshold(size_t(bytes));
+    } else if (parse_flag(argv[i], "--help", &v) || parse_flag(argv[i], "-h", &v)) {
       usage(argv[0]);
       rest.push_back(argv[i]);  // and Google Benchmark's own help
     } else {
@@ -393,8 +405,11 @@ int main(int argc, char** argv) {
   }
   out << "- bound = (input bytes + output bytes) / copy bandwidth at that thread count; "
          "x bound = time / bound (1.0 = as fast as a streaming copy of the same bytes); "
-         "x ordinary = time / the bound with the ordinary-store copy loop's bandwidth (Halide 14 "
-         "emits no non-temporal stores)\n";
+         "x ordinary = time / the bound with the ordinary-store copy loop's bandwidth (what a "
+         "kernel without non-temporal stores can reach; of ours only unpooling and nearest by "
+         "whole factors stream, for aligned outputs of "
+      << fmt("%.1f", double(upsample::streaming_store_threshold()) / (1 << 20))
+      << " MiB and more: upsample/streaming.h)\n";
   out << "- goal: the row's speed goal (bench/goals.h); verdict: met or MISS against x bound (and "
          "OpenCV)\n";
   out << "- OpenCV on NCHW: one cv::resize per 256x256 plane (64 calls), as a user would; "

@@ -32,7 +32,7 @@ endfunction()
 # manifest upsample_variants.json (upsample_write_variant_manifest), from which upsample-tune
 # learns how to generate it.
 function(upsample_add_variant NAME)
-  cmake_parse_arguments(ARG "SMALL_BUFFERS" "GENERATOR;KEY;KIND" "PARAMS" ${ARGN})
+  cmake_parse_arguments(ARG "SMALL_BUFFERS;STREAMING" "GENERATOR;KEY;KIND" "PARAMS" ${ARGN})
   set(targets ${UPSAMPLE_HALIDE_TARGETS})
   if (ARG_SMALL_BUFFERS)
     # 32-bit indices: the runtime sends buffers over 1 GiB to another variant.
@@ -50,6 +50,10 @@ function(upsample_add_variant NAME)
                      USE_RUNTIME upsample_halide_runtime
                      PARAMS ${ARG_PARAMS} ${tuning})
   upsample_depend_on_tuned_files(upsample_${NAME})
+  if (ARG_STREAMING)
+    upsample_stream_output_stores(upsample_${NAME} ${ARG_GENERATOR} "${targets}"
+                                  ${ARG_PARAMS} ${tuning})
+  endif ()
   list(JOIN ARG_PARAMS "\", \"" params_json)
   set_property(GLOBAL APPEND PROPERTY UPSAMPLE_VARIANT_MANIFEST
                "{\"name\": \"${NAME}\", \"generator\": \"${ARG_GENERATOR}\", \"key\": \"${ARG_KEY}\", \"params\": [\"${params_json}\"]}")
@@ -91,6 +95,26 @@ function(upsample_add_variant NAME)
     set(UPSAMPLE_GPU_${kind}_KERNELS ${UPSAMPLE_GPU_${kind}_KERNELS}
         "${ARG_KEY}, upsample_gpu_${NAME}" PARENT_SCOPE)
   endif ()
+endfunction()
+
+# STREAMING variants (x86-64 only): after the generator has written LIBRARY's objects, each
+# target's LLVM module is emitted too and compiled again by upsample_streaming_stores
+# (generators/streaming_stores.cpp), which makes the stores into the output non-temporal. The
+# objects keep their names, so add_halide_library's archive and multi-target wrapper are unchanged.
+function(upsample_stream_output_stores LIBRARY GENERATOR TARGETS)
+  list(TRANSFORM TARGETS APPEND "-no_runtime" OUTPUT_VARIABLE halide_targets)
+  list(JOIN halide_targets "," halide_targets)
+  # Halide emits a multi-target module's LLVM only beside its objects: those go to a side folder.
+  set(commands COMMAND ${CMAKE_COMMAND} -E make_directory streaming
+               COMMAND ${UPSAMPLE_GENERATOR} -n ${LIBRARY} -g ${GENERATOR} -f ${LIBRARY}
+               -e llvm_assembly,object -o streaming target=${halide_targets} ${ARGN})
+  foreach (target IN LISTS TARGETS)
+    set(base ${LIBRARY}-${target}-no_runtime)
+    list(APPEND commands COMMAND upsample_streaming_stores streaming/${base}.ll ${base}.o output)
+  endforeach ()
+  # The generator command's first output is the header.
+  add_custom_command(OUTPUT "${CMAKE_CURRENT_BINARY_DIR}/${LIBRARY}.h" APPEND ${commands}
+                     DEPENDS upsample_streaming_stores)
 endfunction()
 
 # Regenerates LIBRARY (an add_halide_library target of this directory) when a tuned file changes.

@@ -23,6 +23,9 @@ class Unpool : public TunableGenerator<Unpool> {
   GeneratorParam<int> vector_lanes{"vector_lanes", 0};
   GeneratorParam<int> rows_per_task{"rows_per_task", 16};
   GeneratorParam<int> chunk_width{"chunk_width", 256};  // packed layouts only
+  // For outputs larger than the caches: the build gives this variant non-temporal stores
+  // (generators/streaming_stores.cpp), and it requires an aligned output for them.
+  GeneratorParam<bool> streaming{"streaming", false};
 
   Input<Buffer<void, 4>> input{"input"};
   Input<int> factor_x{"factor_x"};
@@ -65,6 +68,7 @@ class Unpool : public TunableGenerator<Unpool> {
     tunables.vector_lanes = tuned("vector_lanes", vector_lanes);
     tunables.rows_per_task = tuned("rows_per_task", rows_per_task);
     tunables.chunk_width = tuned("chunk_width", chunk_width);
+    tunables.streaming = streaming;
     schedules::schedule_unpool(funcs, get_target(), tunables);
   }
 

@@ -22,6 +22,16 @@ void constrain_strides(const std::vector<Halide::OutputImageParam>& buffers, Lay
   }
 }
 
+void require_streaming_alignment(Halide::OutputImageParam output, Layout layout) {
+  const int elements = kStreamingAlignment / output.type().bytes();
+  output.set_host_alignment(kStreamingAlignment);
+  for (int d : {1, 2, 3}) {
+    if (d == 2 && layout != Layout::kPlanar) continue;  // channels: unit stride, within a pixel
+    const Expr stride = output.dim(d).stride();
+    output.dim(d).set_stride(stride / elements * elements);
+  }
+}
+
 void gpu_tile_image(Halide::Stage stage, const Halide::Var& x, const Halide::Var& y,
                     const Halide::Var& c, const Halide::Var& n, Layout layout, int tile_x,
                     int tile_y) {

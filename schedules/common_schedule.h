@@ -38,6 +38,14 @@ class ImageGeometry {
   Layout layout_;
 };
 
+// Streaming variants (generators/streaming_stores.cpp turns their stores into the output into
+// non-temporal ones): the output's base address and its row and image strides (and plane stride,
+// planar) are whole multiples of kStreamingAlignment bytes, so each row's vectors start aligned and
+// LLVM emits aligned MOVNT stores for them (unaligned ones it would split into 8-byte MOVNTI). The
+// runtime calls a streaming variant only for outputs that satisfy this (runtime/src/streaming.cpp).
+constexpr int kStreamingAlignment = 64;
+void require_streaming_alignment(Halide::OutputImageParam output, Layout layout);
+
 struct RowTasks {
   Halide::Var row;  // the loop over output rows inside a task
 };

@@ -18,6 +18,7 @@ void schedule_unpool(UnpoolFuncs& f, const Halide::Target& target, const UnpoolT
     return;
   }
 
+  if (tunables.streaming) require_streaming_alignment(f.output_param, tunables.layout);
   Halide::Var task("task");
   RowTasks rows =
       split_rows(f.output, f.x, f.y, f.c, f.n, task, tunables.layout, tunables.rows_per_task);

@@ -70,7 +70,9 @@ struct Phases {
 // when this build has none.
 ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, bool fixed_point, DType dtype,
                                 size_t copy_bytes, KernelLayout* layout);
-UnpoolKernel find_unpool_kernel(UnpoolMode mode, size_t element_bytes, KernelLayout layout);
+// streaming: the variant with non-temporal stores (upsample/streaming.h), nullptr where none.
+UnpoolKernel find_unpool_kernel(UnpoolMode mode, size_t element_bytes, KernelLayout layout,
+                                bool streaming = false);
 // Depth to space (to_space) or space to depth; fixed_factor_x 0 (any) or the factor of a variant
 // specialized for it.
 // Max pooling by value dtype, max unpooling (a copy) by element size; indices int64 or int32.

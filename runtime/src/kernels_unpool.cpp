@@ -11,8 +11,12 @@ const Entry<UnpoolKernel> kGpuUnpoolKernels[] = {
 
 }  // namespace
 
-UnpoolKernel find_unpool_kernel(UnpoolMode mode, size_t element_bytes, KernelLayout layout) {
-  const char* name = mode == UnpoolMode::kNearest ? "nearest" : "bed_of_nails";
+UnpoolKernel find_unpool_kernel(UnpoolMode mode, size_t element_bytes, KernelLayout layout,
+                                bool streaming) {
+  const char* name = mode == UnpoolMode::kNearest
+                         ? (streaming ? "nearest_streaming" : "nearest")
+                         : (streaming ? "bed_of_nails_streaming" : "bed_of_nails");
+  if (streaming && call_device() != Device::kCPU) return nullptr;
   return lookup(kUnpoolKernels, kGpuUnpoolKernels, name, Phases{}, bits_key(element_bytes), layout);
 }
 

@@ -5,6 +5,7 @@
 #include "device.h"
 #include "halide_bridge.h"
 #include "kernels.h"
+#include "streaming.h"
 #include "validation.h"
 
 namespace upsample {
@@ -34,7 +35,14 @@ Status run_unpool(const char* op, UnpoolMode mode, int factor_h, int factor_w, T
   }
   HalideBuffer in(input, bits_type(bytes));
   HalideBuffer out(output, bits_type(bytes));
-  return call_kernel(op, [&] { return kernel(in.get(), factor_w, factor_h, out.get()); });
+  UnpoolKernel chosen = kernel;
+  const UnpoolKernel streaming = find_unpool_kernel(mode, bytes, layout, true);
+  if (streaming != nullptr &&
+      prepare_streaming_stores(out.get(), layout == KernelLayout::kPlanar)) {
+    chosen = streaming;
+    count_streaming_call();
+  }
+  return call_kernel(op, [&] { return chosen(in.get(), factor_w, factor_h, out.get()); });
 }
 
 }  // namespace internal

@@ -10,6 +10,7 @@
 #include "upsample/resize_conv.h"
 #include "upsample/shuffle.h"
 #include "upsample/status.h"
+#include "upsample/streaming.h"
 #include "upsample/tensor.h"
 #include "upsample/threading.h"
 #include "upsample/unpool.h"

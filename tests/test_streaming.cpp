@@ -1,0 +1,200 @@
+// Streaming (non-temporal) stores (upsample/streaming.h): the streaming variants of unpooling and
+// block-copy nearest resizing give the oracle's outputs bit for bit, run exactly when the output
+// is over the threshold and aligned, and leave every other call to the ordinary variants.
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "reference/unpool_reference.h"
+#include "upsample/upsample.h"
+
+namespace {
+
+using upsample::DType;
+using upsample::Layout;
+using upsample::TensorView;
+
+// Restores the process-wide threshold when a test ends, whatever it asserted.
+class ThresholdGuard {
+ public:
+  explicit ThresholdGuard(size_t bytes)
+      : previous_(upsample::set_streaming_store_threshold(bytes)) {}
+  ~ThresholdGuard() { upsample::set_streaming_store_threshold(previous_); }
+
+ private:
+  size_t previous_;
+};
+
+struct FreeDeleter {
+  void operator()(void* p) const { std::free(p); }
+};
+
+// A dense tensor in 64-byte-aligned memory, starting `offset_bytes` past the alignment.
+struct AlignedTensor {
+  std::unique_ptr<unsigned char, FreeDeleter> memory;
+  TensorView view;
+  size_t element_bytes = 0;
+
+  AlignedTensor(DType dtype, Layout layout, const upsample_ref::Shape& s, size_t offset_bytes) {
+    element_bytes = upsample::dtype_size(dtype);
+    const size_t bytes = size_t(s.n * s.c * s.h * s.w) * element_bytes + offset_bytes;
+    memory.reset(static_cast<unsigned char*>(std::aligned_alloc(64, (bytes + 63) / 64 * 64)));
+    std::memset(memory.get(), 0xA5, bytes);
+    view = upsample::make_tensor(memory.get() + offset_bytes, dtype, layout, s.n, s.c, s.h, s.w);
+  }
+
+  // Element (n, c, h, w) as raw bits.
+  uint32_t bits(int64_t n, int64_t c, int64_t h, int64_t w) const {
+    const int64_t index =
+        n * view.strides[0] + c * view.strides[1] + h * view.strides[2] + w * view.strides[3];
+    uint32_t value = 0;
+    std::memcpy(&value, static_cast<const unsigned char*>(view.data) + index * element_bytes,
+                element_bytes);
+    return value;
+  }
+  void set_bits(int64_t n, int64_t c, int64_t h, int64_t w, uint32_t value) {
+    const int64_t index =
+        n * view.strides[0] + c * view.strides[1] + h * view.strides[2] + w * view.strides[3];
+    std::memcpy(static_cast<unsigned char*>(view.data) + index * element_bytes, &value,
+                element_bytes);
+  }
+};
+
+// Unpools a tensor whose elements encode their own position and compares every output element
+// with the oracle's source element (bit-exact); "" when all agree.
+std::string check_unpool(DType dtype, Layout layout, const upsample_ref::Shape& in_shape,
+                         upsample::UnpoolMode mode, int factor, size_t output_offset_bytes) {
+  const upsample_ref::Shape out_shape{in_shape.n, in_shape.c, in_shape.h * factor,
+                                      in_shape.w * factor};
+  AlignedTensor in(dtype, layout, in_shape, 0), out(dtype, layout, out_shape, output_offset_bytes);
+  const uint32_t mask = in.element_bytes == 1 ? 0xffu : in.element_bytes == 2 ? 0xffffu : ~0u;
+  std::vector<double> position;
+  std::vector<uint32_t> value_at;  // the bits of input element i (NCHW order)
+  for (int64_t n = 0; n < in_shape.n; n++)
+    for (int64_t c = 0; c < in_shape.c; c++)
+      for (int64_t h = 0; h < in_shape.h; h++)
+        for (int64_t w = 0; w < in_shape.w; w++) {
+          const uint32_t bits = ((uint32_t(position.size()) * 2654435761u >> 7) & mask) | 1u;
+          in.set_bits(n, c, h, w, bits);
+          position.push_back(double(position.size() + 1));
+          value_at.push_back(bits);
+        }
+  upsample::UnpoolOptions options;
+  options.mode = mode;
+  options.factor_h = options.factor_w = factor;
+  const upsample::Status status = upsample::unpool(in.view, out.view, options);
+  if (!status.ok()) return std::string("unpool failed: ") + status.message();
+  const upsample_ref::UnpoolMode ref_mode = mode == upsample::UnpoolMode::kNearest
+                                                ? upsample_ref::UnpoolMode::kNearest
+                                                : upsample_ref::UnpoolMode::kBedOfNails;
+  const std::vector<double> source =
+      upsample_ref::unpool(position, in_shape, factor, factor, ref_mode);
+  size_t i = 0;
+  for (int64_t n = 0; n < out_shape.n; n++)
+    for (int64_t c = 0; c < out_shape.c; c++)
+      for (int64_t h = 0; h < out_shape.h; h++)
+        for (int64_t w = 0; w < out_shape.w; w++, i++) {
+          const uint32_t want = source[i] == 0.0 ? 0u : value_at[size_t(source[i]) - 1];
+          if (out.bits(n, c, h, w) != want) {
+            return "element (" + std::to_string(n) + "," + std::to_string(c) + "," +
+                   std::to_string(h) + "," + std::to_string(w) + ") is " +
+                   std::to_string(out.bits(n, c, h, w)) + ", expected " + std::to_string(want);
+          }
+        }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("streaming variants exist exactly in x86-64 builds", "[streaming]") {
+#if defined(__x86_64__)
+  CHECK(upsample::streaming_stores_available());
+#else
+  CHECK_FALSE(upsample::streaming_stores_available());
+#endif
+}
+
+TEST_CASE("streaming unpool matches the oracle for aligned outputs over the threshold",
+          "[streaming]") {
+  if (!upsample::streaming_stores_available()) {
+    SUCCEED("this build has no streaming variants (only x86-64 builds do)");
+    return;
+  }
+  ThresholdGuard stream_everything(0);
+  const auto mode = GENERATE(upsample::UnpoolMode::kNearest, upsample::UnpoolMode::kBedOfNails);
+  const auto dtype = GENERATE(DType::kUInt8, DType::kUInt16, DType::kFloat32);
+  const int factor = GENERATE(2, 3, 4);
+  // Output rows of 192 elements are whole multiples of 64 bytes for every element size and
+  // channel count here; 3 channels NHWC are packed RGB pixels, 4 channels RGBA (uint8 RGBA is
+  // copied as one 32-bit element, planar).
+  for (auto [layout, channels] :
+       {std::pair{Layout::kNCHW, 3}, {Layout::kNHWC, 3}, {Layout::kNHWC, 4}}) {
+    const upsample_ref::Shape in_shape{2, channels, 5, 192 / factor};
+    INFO("dtype " << upsample::dtype_name(dtype) << ", " << upsample::layout_name(layout) << " x"
+                  << channels << ", factor " << factor << ", mode " << int(mode));
+    const uint64_t before = upsample::streaming_store_calls();
+    CHECK(check_unpool(dtype, layout, in_shape, mode, factor, 0) == "");
+    CHECK(upsample::streaming_store_calls() == before + 1);
+  }
+}
+
+TEST_CASE("outputs that are unaligned or under the threshold are stored as usual", "[streaming]") {
+  if (!upsample::streaming_stores_available()) {
+    SUCCEED("this build has no streaming variants (only x86-64 builds do)");
+    return;
+  }
+  const upsample_ref::Shape in_shape{1, 3, 6, 32};
+  const auto mode = GENERATE(upsample::UnpoolMode::kNearest, upsample::UnpoolMode::kBedOfNails);
+  {
+    ThresholdGuard stream_everything(0);
+    const uint64_t before = upsample::streaming_store_calls();
+    // 4 bytes past a 64-byte boundary: Halide's own check would refuse it in a streaming variant.
+    CHECK(check_unpool(DType::kFloat32, Layout::kNCHW, in_shape, mode, 2, 4) == "");
+    // Rows of 3 * 40 bytes are not whole multiples of 64 bytes.
+    CHECK(check_unpool(DType::kUInt8, Layout::kNHWC, {1, 3, 6, 20}, mode, 2, 0) == "");
+    CHECK(upsample::streaming_store_calls() == before);
+  }
+  {
+    ThresholdGuard never(std::numeric_limits<size_t>::max());
+    const uint64_t before = upsample::streaming_store_calls();
+    CHECK(check_unpool(DType::kFloat32, Layout::kNCHW, in_shape, mode, 2, 0) == "");
+    CHECK(upsample::streaming_store_calls() == before);
+  }
+  {
+    // The threshold counts the output's bytes: 1x3x12x64 float32 is 9216 bytes.
+    ThresholdGuard at_output_size(9216);
+    const uint64_t before = upsample::streaming_store_calls();
+    CHECK(check_unpool(DType::kFloat32, Layout::kNCHW, in_shape, mode, 2, 0) == "");
+    CHECK(upsample::streaming_store_calls() == before + 1);
+  }
+}
+
+TEST_CASE("nearest resize by whole factors streams through the unpooling variants", "[streaming]") {
+  if (!upsample::streaming_stores_available()) {
+    SUCCEED("this build has no streaming variants (only x86-64 builds do)");
+    return;
+  }
+  ThresholdGuard stream_everything(0);
+  const upsample_ref::Shape in_shape{1, 4, 7, 48};
+  AlignedTensor in(DType::kUInt8, Layout::kNHWC, in_shape, 0);
+  AlignedTensor out(DType::kUInt8, Layout::kNHWC, {1, 4, 14, 96}, 0);
+  for (int64_t h = 0; h < 7; h++)
+    for (int64_t w = 0; w < 48; w++)
+      for (int64_t c = 0; c < 4; c++) in.set_bits(0, c, h, w, uint32_t(h * 31 + w * 7 + c) & 255u);
+  upsample::ResizeOptions options;
+  options.method = upsample::ResizeMethod::kNearest;
+  const uint64_t before = upsample::streaming_store_calls();
+  REQUIRE(upsample::resize(in.view, out.view, options).ok());
+  CHECK(upsample::streaming_store_calls() == before + 1);
+  int bad = 0;
+  for (int64_t h = 0; h < 14; h++)
+    for (int64_t w = 0; w < 96; w++)
+      for (int64_t c = 0; c < 4; c++) bad += out.bits(0, c, h, w) != in.bits(0, c, h / 2, w / 2);
+  CHECK(bad == 0);
+}
