@@ -73,6 +73,8 @@ ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, bool fixed_p
 // streaming: the variant with non-temporal stores (upsample/streaming.h), nullptr where none.
 UnpoolKernel find_unpool_kernel(UnpoolMode mode, size_t element_bytes, KernelLayout layout,
                                 bool streaming = false);
+// Whether this build's CPU variants include streaming ones, whatever device calls run on.
+bool has_streaming_unpool_kernels();
 // Depth to space (to_space) or space to depth; fixed_factor_x 0 (any) or the factor of a variant
 // specialized for it.
 // Max pooling by value dtype, max unpooling (a copy) by element size; indices int64 or int32.

@@ -20,4 +20,9 @@ UnpoolKernel find_unpool_kernel(UnpoolMode mode, size_t element_bytes, KernelLay
   return lookup(kUnpoolKernels, kGpuUnpoolKernels, name, Phases{}, bits_key(element_bytes), layout);
 }
 
+bool has_streaming_unpool_kernels() {
+  return lookup_in(kUnpoolKernels, "nearest_streaming", Phases{}, bits_key(4),
+                   KernelLayout::kPlanar) != nullptr;
+}
+
 }  // namespace upsample::internal

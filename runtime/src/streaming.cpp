@@ -26,8 +26,7 @@ size_t streaming_store_threshold() {
 }
 
 bool streaming_stores_available() {
-  return internal::find_unpool_kernel(UnpoolMode::kNearest, 4, internal::KernelLayout::kPlanar,
-                                      true) != nullptr;
+  return internal::has_streaming_unpool_kernels();
 }
 
 uint64_t streaming_store_calls() {

@@ -3,7 +3,8 @@
 // memory traffic. Streaming stores skip that read and bypass the caches, which is faster for an
 // output larger than the caches and slower for one the next operator would have found in them.
 //
-// x86-64 builds have streaming variants of unpooling (nearest and bed of nails), which also serves
+// x86-64 builds made with the x86-64 preset (not the GPU presets, which import its generators)
+// have streaming variants of unpooling (nearest and bed of nails), which also serves
 // nearest resizing by whole factors, for planar tensors and dense RGB/RGBA pixels. A call uses
 // one when its output has at least the threshold's bytes, starts on a 64-byte boundary and its
 // row, plane and image strides are multiples of 64 bytes (as PyTorch, OpenCV and aligned_alloc
@@ -25,7 +26,7 @@ constexpr size_t kDefaultStreamingStoreThreshold = size_t(20) << 20;
 size_t set_streaming_store_threshold(size_t bytes);
 size_t streaming_store_threshold();
 
-// Whether this build has streaming variants (x86-64 builds do).
+// Whether this build has streaming variants (see above).
 bool streaming_stores_available();
 
 // How many calls of this process have run a streaming variant (to check that a configuration
