@@ -43,7 +43,6 @@ class ImageGeometry {
 // planar) are whole multiples of kStreamingAlignment bytes, so each row's vectors start aligned and
 // LLVM emits aligned MOVNT stores for them (unaligned ones it would split into 8-byte MOVNTI). The
 // runtime calls a streaming variant only for outputs that satisfy this (runtime/src/streaming.cpp).
-constexpr int kStreamingAlignment = 64;
 void require_streaming_alignment(Halide::OutputImageParam output, Layout layout);
 
 struct RowTasks {

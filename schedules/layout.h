@@ -13,6 +13,11 @@ enum class Layout : int {
   kPacked4 = 3,      // NHWC with exactly 4 dense channels (RGBA): x has stride 4
 };
 
+// Streaming variants' outputs start on, and step by whole, lines of this many bytes
+// (require_streaming_alignment, common_schedule.h). Plain C++, so the runtime checks the same
+// number before it calls one (runtime/src/streaming.cpp).
+constexpr int kStreamingAlignment = 64;
+
 inline const std::map<std::string, Layout> kLayoutNames = {{"planar", Layout::kPlanar},
                                                            {"interleaved", Layout::kInterleaved},
                                                            {"packed3", Layout::kPacked3},

@@ -43,6 +43,13 @@ class CpuPolicyGuard {
   upsample::ExecutionPolicy previous_;
 };
 
+// True (and the test passes) where the build has no streaming variants to test.
+bool skip_without_streaming() {
+  if (upsample::streaming_stores_available()) return false;
+  SUCCEED("this build has no streaming variants (only the x86-64 preset generates them)");
+  return true;
+}
+
 struct FreeDeleter {
   void operator()(void* p) const { std::free(p); }
 };
@@ -137,10 +144,7 @@ TEST_CASE("streaming variants exist exactly in builds that generate them", "[str
 
 TEST_CASE("streaming unpool matches the oracle for aligned outputs over the threshold",
           "[streaming]") {
-  if (!upsample::streaming_stores_available()) {
-    SUCCEED("this build has no streaming variants (only x86-64 builds do)");
-    return;
-  }
+  if (skip_without_streaming()) return;
   CpuPolicyGuard on_cpu;
   ThresholdGuard stream_everything(0);
   const auto mode = GENERATE(upsample::UnpoolMode::kNearest, upsample::UnpoolMode::kBedOfNails);
@@ -161,10 +165,7 @@ TEST_CASE("streaming unpool matches the oracle for aligned outputs over the thre
 }
 
 TEST_CASE("outputs that are unaligned or under the threshold are stored as usual", "[streaming]") {
-  if (!upsample::streaming_stores_available()) {
-    SUCCEED("this build has no streaming variants (only x86-64 builds do)");
-    return;
-  }
+  if (skip_without_streaming()) return;
   CpuPolicyGuard on_cpu;
   const upsample_ref::Shape in_shape{1, 3, 6, 32};
   const auto mode = GENERATE(upsample::UnpoolMode::kNearest, upsample::UnpoolMode::kBedOfNails);
@@ -193,10 +194,7 @@ TEST_CASE("outputs that are unaligned or under the threshold are stored as usual
 }
 
 TEST_CASE("nearest resize by whole factors streams through the unpooling variants", "[streaming]") {
-  if (!upsample::streaming_stores_available()) {
-    SUCCEED("this build has no streaming variants (only x86-64 builds do)");
-    return;
-  }
+  if (skip_without_streaming()) return;
   CpuPolicyGuard on_cpu;
   ThresholdGuard stream_everything(0);
   const upsample_ref::Shape in_shape{1, 4, 7, 48};

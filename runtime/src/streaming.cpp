@@ -4,6 +4,7 @@
 #include <atomic>
 
 #include "kernels.h"
+#include "schedules/layout.h"
 #include "upsample/streaming.h"
 
 namespace upsample {
@@ -11,9 +12,6 @@ namespace {
 
 std::atomic<size_t> threshold_bytes{kDefaultStreamingStoreThreshold};
 std::atomic<uint64_t> streamed_calls{0};
-
-// What require_streaming_alignment (schedules/common_schedule.h) makes the variants assert.
-constexpr uint64_t kAlignment = 64;
 
 }  // namespace
 
@@ -37,19 +35,21 @@ namespace internal {
 
 bool prepare_streaming_stores(halide_buffer_t* output, bool planar) {
   if (output->host == nullptr || output->device != 0 || output->dimensions != 4) return false;
-  const uint64_t element_bytes = output->type.bytes();
+  const int64_t element_bytes = output->type.bytes(), alignment = schedules::kStreamingAlignment;
   uint64_t elements = 1;
   for (int d = 0; d < output->dimensions; d++) elements *= uint64_t(output->dim[d].extent);
-  if (elements * element_bytes < threshold_bytes.load()) return false;
-  if (reinterpret_cast<uintptr_t>(output->host) % kAlignment != 0) return false;
-  const int checked[] = {1, 2, 3};
-  for (int d : checked) {
-    if (d == 2 && !planar) continue;
-    const int64_t stride_bytes = int64_t(output->dim[d].stride) * int64_t(element_bytes);
-    if (output->dim[d].extent != 1 && stride_bytes % int64_t(kAlignment) != 0) return false;
+  if (elements * uint64_t(element_bytes) < threshold_bytes.load()) return false;
+  if (reinterpret_cast<uintptr_t>(output->host) % uintptr_t(alignment) != 0) return false;
+  // Rows and images; planes too when planar (packed channels lie within a pixel).
+  const int aligned_dims[] = {1, 3, 2};
+  const int count = planar ? 3 : 2;
+  for (int i = 0; i < count; i++) {
+    const int d = aligned_dims[i];
+    const halide_dimension_t& dim = output->dim[d];
+    if (dim.extent != 1 && int64_t(dim.stride) * element_bytes % alignment != 0) return false;
   }
-  for (int d : checked) {
-    if ((d != 2 || planar) && output->dim[d].extent == 1) output->dim[d].stride = 0;
+  for (int i = 0; i < count; i++) {
+    if (output->dim[aligned_dims[i]].extent == 1) output->dim[aligned_dims[i]].stride = 0;
   }
   return true;
 }
