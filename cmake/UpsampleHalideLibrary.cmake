@@ -23,7 +23,11 @@ endfunction()
 # UPSAMPLE_HALIDE_TARGETS. It is appended to UPSAMPLE_OPERATOR_LIBRARIES, and its dispatch KEY
 # ("name, phases, phase stride, type, layout") to UPSAMPLE_<KIND>_KERNELS, KIND being the
 # generator's name in capitals unless given. SMALL_BUFFERS drops large_buffers from its targets
-# (32-bit indices; the runtime must not call it with buffers over 1 GiB). With a GPU target (UPSAMPLE_GPU_TARGET), a general
+# (32-bit indices; the runtime must not call it with buffers over 1 GiB); every packed variant
+# (KEY layout packed3 or packed4) is built so, since with large_buffers' 64-bit indices Halide 14
+# gathers the taps of a period of packed pixels instead of loading them densely and shuffling
+# (bench/RESULTS.md), and the runtime gives packed views of 1 GiB or more to the interleaved
+# variants (choose_layout, runtime/src/validation.h). With a GPU target (UPSAMPLE_GPU_TARGET), a general
 # variant (second KEY field 0, planar or interleaved) is also generated for it, as upsample_gpu_<NAME>,
 # listed in UPSAMPLE_GPU_<KIND>_KERNELS.
 #
@@ -33,6 +37,12 @@ endfunction()
 # learns how to generate it.
 function(upsample_add_variant NAME)
   cmake_parse_arguments(ARG "SMALL_BUFFERS;STREAMING" "GENERATOR;KEY;KIND" "PARAMS" ${ARGN})
+  string(REPLACE ", " ";" key_fields "${ARG_KEY}")
+  list(GET key_fields 1 phases)
+  list(GET key_fields 4 layout)
+  if (layout MATCHES "^packed")
+    set(ARG_SMALL_BUFFERS ON)
+  endif ()
   set(targets ${UPSAMPLE_HALIDE_TARGETS})
   if (ARG_SMALL_BUFFERS)
     # 32-bit indices: the runtime sends buffers over 1 GiB to another variant.
@@ -65,9 +75,6 @@ function(upsample_add_variant NAME)
   set(UPSAMPLE_${kind}_KERNELS ${UPSAMPLE_${kind}_KERNELS} "${ARG_KEY}, upsample_${NAME}"
       PARENT_SCOPE)
 
-  string(REPLACE ", " ";" key_fields "${ARG_KEY}")
-  list(GET key_fields 1 phases)
-  list(GET key_fields 4 layout)
   set(gpu_variant OFF)
   if (UPSAMPLE_GPU_TARGET AND phases STREQUAL "0" AND layout MATCHES "^(planar|interleaved)$")
     set(gpu_variant ON)

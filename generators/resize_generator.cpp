@@ -50,6 +50,10 @@ class Resize : public TunableGenerator<Resize> {
   GeneratorParam<int> rows_per_task{"rows_per_task", 0};
   // Packed layouts: output pixels per step; 0 a whole row; -1 the schedule's default.
   GeneratorParam<int> chunk_width{"chunk_width", -1};
+  // Phased packed variants: 1 computes the row in element order, whole periods of pixels per
+  // vector (each tap a dense load and a shuffle); 0 as planes of channels, interleaved when
+  // stored; -1 by rule (element_order()).
+  GeneratorParam<int> packed_periods{"packed_periods", -1};
 
   Input<Buffer<void, 4>> input{"input"};
   // The output size is an input too: the algorithm needs it before the output Func exists. The
@@ -81,7 +85,7 @@ class Resize : public TunableGenerator<Resize> {
     } else if (m == Method::kNearest) {
       // A copy: no arithmetic on the values, so any element type (and NaN payloads) pass intact.
       Func source_row("source_row");
-      source_row(x, y, c, n) = input_pixel(x, row(0));
+      source_row(x, y, c, n) = vertical_source(row(0));
       resized(x, y, c, n) = phased_horizontal(m, in_w, params, source_row);
     } else if (fixed_point) {
       // Sums of 16ths of 16ths of 0..255 stay below 65536.
@@ -125,6 +129,7 @@ class Resize : public TunableGenerator<Resize> {
     funcs.c = c;
     funcs.n = n;
     funcs.phases = phases;
+    funcs.element_order = element_order();
     funcs.fixed_point = fixed_point;
     funcs.taps = tap_count(m);
     if (phases > 0 && m != Method::kNearest && !get_target().has_gpu_feature()) {
@@ -161,22 +166,30 @@ class Resize : public TunableGenerator<Resize> {
 
   int packed() const { return schedules::packed_channels(layout); }
 
+  // Whether a phased packed variant computes its rows in element order. Each output element then
+  // costs a shuffle per tap, where planes cost one interleave per output element: by default
+  // element order for copies and linear, and for cubic up to 2 phases (cubic at 3x and 4x, and
+  // RGB at 3x and 3/2, whose 9-element periods fill no whole vector, measured slower:
+  // bench/RESULTS.md).
+  bool element_order() {
+    if (!packed() || phases == 0) return false;
+    const int asked = tuned("packed_periods", packed_periods);
+    if (asked >= 0) return asked == 1;
+    const Method m = method;
+    if (m == Method::kNearest) return true;
+    return phases * packed() != 9 && (m == Method::kLinear || phases <= 2);
+  }
+
   // Channel c of pixel (column, input_row).
   Expr input_pixel(const Expr& column, const Expr& input_row) {
     return packed() ? input(column * packed() + c, input_row, 0, n)
                     : input(column, input_row, c, n);
   }
 
-  // What `vertical` interpolates at (x, y, c, n): for packed inputs x is the element of the row
-  // (c is unused), so the loads are dense.
+  // The row stages of phased variants at (x, y, c, n): for packed inputs x is the element of the
+  // row (c is unused), so the loads are dense.
   Expr vertical_source(const Expr& input_row) {
     return packed() ? input(x, input_row, 0, n) : input(x, input_row, c, n);
-  }
-
-  // Channel c of pixel `column` of a row stage (`vertical` stores packed rows element by element).
-  Expr row_at(const Func& row, const Expr& column) {
-    if (packed() && row.name() == vertical.name()) return row(column * packed() + c, y, 0, n);
-    return row(column, y, c, n);
   }
 
   // The table holds clamped indices; promising so lets bounds inference see a bounded read.
@@ -293,7 +306,11 @@ class Resize : public TunableGenerator<Resize> {
   // Along x with a rational factor k / q: one set of taps per phase, taken at a reference column
   // far enough inside the input that none of its taps was clamped. `padded` extends the row two
   // columns past each edge (edge replication), so each phase is a dense vector expression and
-  // Halide interleaves the k phases into the output.
+  // Halide interleaves the k phases into the output. Packed rows either stay in element order
+  // (pixel e / C, channel e % C; element_order()): a tap of channel c is element C * column + c,
+  // so a vector of whole periods of pixels reads each tap with one dense load and a shuffle (the
+  // schedule's vectorize_packed_periods); or are split into planes of channels, interleaved when
+  // stored.
   Expr phased_horizontal(Method m, const Expr& in_w, const InterpolationParams& params,
                          const Func& row) {
     const int k = phases;
@@ -305,7 +322,17 @@ class Resize : public TunableGenerator<Resize> {
     if (m != Method::kNearest) phase_weight(phase, tap) = weight_of_tap(taps, tap);
     // The row extended by edge replication. One clamped read per element lets Halide split off
     // the few edge columns and copy the rest with dense vectors.
-    padded(x, y, c, n) = row_at(row, Halide::clamp(Halide::likely(x), 0, in_w - 1));
+    const bool elements = element_order();
+    if (elements) {
+      const int channels = packed();
+      Expr pixel = Halide::clamp(Halide::likely(x / channels), 0, in_w - 1);
+      padded(x, y, c, n) = row(pixel * channels + x % channels, y, 0, n);
+    } else if (packed()) {  // planes
+      padded(x, y, c, n) =
+          row(Halide::clamp(Halide::likely(x), 0, in_w - 1) * packed() + c, y, 0, n);
+    } else {
+      padded(x, y, c, n) = row(Halide::clamp(Halide::likely(x), 0, in_w - 1), y, c, n);
+    }
     // With half_pixel_x, the half_pixel taps as constants, which the CPU hand schedule specializes
     // on. GPU and autoscheduled pipelines read the tables (Halide 14's Mullapudi2016 fails on the
     // select with an internal error).
@@ -325,7 +352,7 @@ class Resize : public TunableGenerator<Resize> {
       auto tap_value = [&](int t) -> Expr {
         // Offsets lie in [-2, q + 1]: the padded row covers every column read.
         Expr column = Halide::unsafe_promise_clamped(q * (x / k) + offset(p, t), -2, in_w + 2);
-        return padded(column, y, c, n);
+        return elements ? padded(column * packed() + c, y, 0, n) : padded(column, y, c, n);
       };
       if (m == Method::kNearest) return tap_value(0);  // a copy
       if (fixed_point) {

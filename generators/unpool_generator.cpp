@@ -22,7 +22,6 @@ class Unpool : public TunableGenerator<Unpool> {
                                            schedules::kLayoutNames};
   GeneratorParam<int> vector_lanes{"vector_lanes", 0};
   GeneratorParam<int> rows_per_task{"rows_per_task", 16};
-  GeneratorParam<int> chunk_width{"chunk_width", 256};  // packed layouts only
   // For outputs larger than the caches: the build gives this variant non-temporal stores
   // (generators/streaming_stores.cpp), and it requires an aligned output for them.
   GeneratorParam<bool> streaming{"streaming", false};
@@ -48,8 +47,7 @@ class Unpool : public TunableGenerator<Unpool> {
       Expr corner = column * factor_x == x && y % factor_y == 0;
       value = Halide::select(corner, value, Halide::cast(value.type(), 0));
     }
-    unpooled(x, y, c, n) = value;
-    output(x, y, c, n) = unpooled(x, y, c, n);
+    output(x, y, c, n) = value;
 
     input.set_estimates({{0, 1920}, {0, 1080}, {0, 3}, {0, 1}});
     output.set_estimates({{0, 3840}, {0, 2160}, {0, 3}, {0, 1}});
@@ -62,19 +60,18 @@ class Unpool : public TunableGenerator<Unpool> {
       return;
     }
     schedules::UnpoolFuncs funcs{
-        output, unpooled, source_column, input, output, factor_x, factor_y, large, x, y, c, n};
+        output, source_column, input, output, factor_x, factor_y, large, x, y, c, n};
     schedules::UnpoolTunables tunables;
     tunables.layout = layout;
     tunables.vector_lanes = tuned("vector_lanes", vector_lanes);
     tunables.rows_per_task = tuned("rows_per_task", rows_per_task);
-    tunables.chunk_width = tuned("chunk_width", chunk_width);
     tunables.streaming = streaming;
     schedules::schedule_unpool(funcs, get_target(), tunables);
   }
 
  private:
   Halide::Var x{"x"}, y{"y"}, c{"c"}, n{"n"};
-  Halide::Func unpooled{"unpooled"}, source_column{"source_column"};
+  Halide::Func source_column{"source_column"};
   static constexpr int kLargestInlineFactor = 4;
 };
 

@@ -1,5 +1,7 @@
 #include "common_schedule.h"
 
+#include <numeric>
+
 namespace upsample::schedules {
 
 using Halide::Expr;
@@ -69,6 +71,29 @@ void vectorize_rows(Halide::Stage stage, const Halide::Var& x, const Halide::Var
   } else {
     stage.reorder(c, x).specialize(geometry.channels() >= lanes).vectorize(c, lanes);
   }
+}
+
+void vectorize_packed_periods(Halide::Stage stage, const Halide::Var& x, const Halide::Var& c,
+                              const Expr& width, int channels, int period, int lanes,
+                              int max_vectors) {
+  // Whole vectors of whole periods (aligned stores); where that takes more than max_vectors
+  // vectors (periods of 9 elements: 3 RGB pixels), just whole periods, at least one vector.
+  const int elements_per_period = period * channels;
+  const int whole_vectors = std::lcm(lanes, elements_per_period);
+  const int elements =
+      whole_vectors <= max_vectors * lanes
+          ? whole_vectors
+          : (lanes + elements_per_period - 1) / elements_per_period * elements_per_period;
+  Halide::Var periods("periods"), phase("phase"), outer("periods_outer"), inner("periods_inner");
+  // The splits keep x % period == phase visible to the simplifier, so each phase's taps and
+  // weights are constant lanes; RoundUp is exact because rows are whole periods.
+  stage.specialize(width >= elements / channels)
+      .split(x, periods, phase, period, Halide::TailStrategy::RoundUp)
+      .split(periods, outer, inner, elements / elements_per_period)
+      .reorder(c, phase, inner, outer)
+      .vectorize(c)
+      .vectorize(phase)
+      .vectorize(inner);
 }
 
 }  // namespace upsample::schedules

@@ -61,4 +61,15 @@ void vectorize_rows(Halide::Stage stage, const Halide::Var& x, const Halide::Var
                     const ImageGeometry& geometry, const Halide::Expr& width, int lanes,
                     Layout layout);
 
+// Packed pixels whose source columns repeat every `period` output pixels (phased resizes,
+// unpooling by a small whole factor): each vector holds whole periods in memory order (a pixel's
+// channels, then the pixels of a period, then periods), at least `lanes` elements, so Halide
+// reads a period's sources with dense loads and shuffles and stores dense vectors, with no
+// per-channel planes in between. A vector is a whole number of `lanes`-element vectors too (so
+// stores stay aligned) unless that takes more than `max_vectors` of them. `width` (output pixels)
+// must be a whole number of periods; rows narrower than one vector run the stage's scalar loop.
+void vectorize_packed_periods(Halide::Stage stage, const Halide::Var& x, const Halide::Var& c,
+                              const Halide::Expr& width, int channels, int period, int lanes,
+                              int max_vectors);
+
 }  // namespace upsample::schedules

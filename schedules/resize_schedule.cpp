@@ -15,6 +15,11 @@ namespace {
 // Lanes of the stages that read a row with clamped (edge-replicated) columns; see below.
 constexpr int kPaddedLanes = 16;
 
+// Phased variants in element order: a vector of whole periods spans at most this many vectors of
+// `lanes`, or else just enough whole periods for one (lcm(32, 9) = 288 float32 lanes, periods of
+// 3 RGB pixels at 3x, took minutes per variant to compile).
+constexpr int kMaxPeriodVectors = 3;
+
 // The stage that computes the horizontal taps, and its specialization for constant taps (added
 // before the stage is vectorized, as a specialization copies the schedule it is made from).
 std::vector<Halide::Stage> with_constant_taps(Func func, const Halide::Expr& constant_taps) {
@@ -110,18 +115,32 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
       // hold the clamped edge columns compile to gathers (Halide 14 does not see that a clamped
       // ramp is a dense load and a shuffle), so they are kept short: at most kPaddedLanes, not
       // the output's lanes (192 for 3-phase uint8 on AVX-512). bench/RESULTS.md has the numbers.
-      stage.vectorize(f.x, std::min(lanes, kPaddedLanes), Halide::TailStrategy::RoundUp);
+      // Packed rows: whole pixels per vector, so the clamp of x / C to the row is the identity
+      // on the interior's vectors (dense copies), as it is for one channel.
+      const int pixel = f.element_order ? packed_channels(tunables.layout) : 1;
+      stage.vectorize(f.x, std::lcm(std::min(lanes, kPaddedLanes), pixel),
+                      Halide::TailStrategy::RoundUp);
     } else {
       vectorize_rows(stage, f.x, f.c, geometry, geometry.input_width(), lanes, Layout::kPlanar);
     }
   }
 
-  // Packed pixels are resized as planes and interleaved when stored, so Halide reads and writes
-  // the packed rows with dense vectors and shuffles. The planes are computed a chunk of the row
-  // at a time (they stay in L1 whatever the width, their buffer has a fixed size, on the stack,
-  // and the output's stores are spread over the row's compute instead of coming in one burst) or,
-  // with chunk_width 0, a whole row at a time.
+  // Phased variants in element order: whole phase periods of packed pixels per vector (the taps
+  // are dense loads and shuffles; generators/resize_generator.cpp).
   const bool packed = packed_channels(tunables.layout) != 0;
+  if (f.element_order) {
+    for (Halide::Stage stage : with_constant_taps(f.output, f.constant_taps)) {
+      vectorize_packed_periods(stage, f.x, f.c, geometry.output_width(),
+                               packed_channels(tunables.layout), f.phases, lanes,
+                               kMaxPeriodVectors);
+    }
+    return;
+  }
+  // Other packed variants resize planes of channels and interleave them when stored, so Halide
+  // reads and writes the packed rows with dense vectors and shuffles. The planes are computed a
+  // chunk of the row at a time (they stay in L1 whatever the width, their buffer has a fixed size,
+  // on the stack, and the output's stores are spread over the row's compute instead of coming in
+  // one burst) or, with chunk_width 0, a whole row at a time.
   if (packed && (interpolating || f.padded.defined())) {
     // By default, 256-pixel chunks for nearest and linear and whole rows for cubic, whose 4-tap
     // planes measured slower in chunks (bench/RESULTS.md).

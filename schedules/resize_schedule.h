@@ -32,6 +32,9 @@ struct ResizeFuncs {
   Halide::Var x, y, c, n;
   Halide::Var band_row, band;  // tabled, CPU: the band dimensions of `across`
   int phases = 0;  // output columns per period of a phased variant; vectors hold whole periods
+  // Phased packed variants: rows in element order (`padded` holds elements, the output is
+  // vectorized in whole periods) instead of planes of channels.
+  bool element_order = false;
   bool fixed_point = false;  // interpolation in uint16 lanes instead of float32
   int taps = 1;              // input pixels per output pixel along each axis (1 nearest, 4 cubic)
   // Phased linear and cubic variants: the condition under which the horizontal taps are

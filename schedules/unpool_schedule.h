@@ -10,14 +10,12 @@ struct UnpoolTunables {
   Layout layout = Layout::kPlanar;
   int vector_lanes = 0;  // 0: the target's natural vector width for the element type
   int rows_per_task = 16;
-  int chunk_width = 256;  // packed layouts: output pixels unpooled per step (kept in L1)
   bool streaming =
       false;  // a streaming variant: its output is aligned (require_streaming_alignment)
 };
 
 struct UnpoolFuncs {
   Halide::Func output;
-  Halide::Func unpooled;       // the values, which the output stores
   Halide::Func source_column;  // (x): input column of output column x, for large factors
   Halide::OutputImageParam input;
   Halide::OutputImageParam output_param;

@@ -327,6 +327,19 @@ inline Buffer make_buffer(DType dtype, Mem mem, const Shape& shape) {
 
 // Deterministic test data that each dtype holds exactly: uint8 0..255, uint16 0..65535,
 // float16 multiples of 1/64 in [-4, 4], float32 in [-1, 1].
+// Runs the calls of its scope on the CPU, whatever the suite's device (UPSAMPLE_DEVICE): for
+// tests of CPU kernels (streaming variants, address spans no GPU copy should allocate).
+class CpuPolicyGuard {
+ public:
+  CpuPolicyGuard() : previous_(upsample::execution_policy()) {
+    upsample::set_execution_policy(upsample::ExecutionPolicy{});
+  }
+  ~CpuPolicyGuard() { upsample::set_execution_policy(previous_); }
+
+ private:
+  upsample::ExecutionPolicy previous_;
+};
+
 inline std::vector<double> random_values(DType dtype, int64_t count, uint32_t seed) {
   std::mt19937 rng(seed);
   std::vector<double> v(static_cast<size_t>(count));

@@ -2,6 +2,7 @@
 // coordinate mode, nearest mode, cubic a, exclude_outside, dtype and memory arrangement, on small
 // shapes chosen to hit 1x1 inputs, odd sizes, sizes that are not multiples of any vector width,
 // 1 / 3 / 4 / 5 / 64 channels, batches, and integer, non-integer and per-axis scales up and down.
+#include <sys/mman.h>
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -542,5 +543,55 @@ TEST_CASE("uint8 bilinear by 2 and 4 (fixed point) is the float32 result rounded
         if (cm == CoordinateMode::kHalfPixel) CHECK(ties > 0);  // the rule was exercised
       }
     }
+  }
+}
+
+TEST_CASE("packed views spanning 1 GiB or more run variants with 64-bit indices",
+          "[resize][large]") {
+  // Packed RGB/RGBA variants index in 32 bits (cmake/UpsampleHalideLibrary.cmake, SMALL_BUFFERS);
+  // the runtime must give a view whose rows lie 1 GiB apart to the interleaved ones, or Halide
+  // rejects the buffer. The output is an address-space reservation: only the pages of its rows
+  // are ever touched.
+  if (sizeof(void*) < 8) {
+    SUCCEED("skipped: a 3 GiB view needs a 64-bit address space");
+    return;
+  }
+  CpuPolicyGuard on_cpu;                        // a GPU run would copy the whole span to the device
+  const int64_t row_stride = int64_t(1) << 30;  // elements: uint8
+  for (int64_t channels : {3, 4}) {
+    const Shape in{1, channels, 2, 40};
+    const int64_t out_h = 4, out_w = 80;
+    const size_t span = size_t(row_stride * (out_h - 1) + out_w * channels);
+    void* memory = mmap(nullptr, span, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (memory == MAP_FAILED) {
+      SUCCEED("skipped: cannot reserve 3 GiB of address space");
+      return;
+    }
+    const std::vector<double> input = random_values(DType::kUInt8, in.count(), 7);
+    Buffer in_buf = make_buffer(DType::kUInt8, Mem::kNHWC, in);
+    in_buf.fill(input);
+    upsample::TensorView out = upsample::make_tensor(memory, DType::kUInt8, upsample::Layout::kNHWC,
+                                                     1, channels, out_h, out_w);
+    out.strides[2] = row_stride;
+    out.strides[0] = row_stride;  // N is 1; within int32, as every stride must be
+    // Bilinear 2x runs a phased variant, nearest 2x the block copy (unpooling).
+    for (ResizeMethod method : {ResizeMethod::kBilinear, ResizeMethod::kNearest}) {
+      ResizeOptions o;
+      o.method = method;
+      INFO("channels " << channels << ", " << options_str(o));
+      const upsample::Status st = upsample::resize(in_buf.view, out, o);
+      INFO(st.message());
+      REQUIRE(st.ok());
+      std::vector<uint32_t> out_bits;  // NCHW, as compare_resize reads them
+      for (int64_t c = 0; c < channels; ++c)
+        for (int64_t y = 0; y < out_h; ++y)
+          for (int64_t x = 0; x < out_w; ++x)
+            out_bits.push_back(
+                static_cast<const uint8_t*>(memory)[y * row_stride + x * channels + c]);
+      CHECK(compare_resize(in_buf.read_bits(), out_bits, DType::kUInt8,
+                           expect_resize(input, in, out_h, out_w, o)) == "");
+    }
+    munmap(memory, span);
   }
 }

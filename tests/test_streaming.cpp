@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "reference/unpool_reference.h"
+#include "tensor_utils.h"
 #include "upsample/upsample.h"
 
 namespace {
@@ -19,6 +20,7 @@ namespace {
 using upsample::DType;
 using upsample::Layout;
 using upsample::TensorView;
+using upsample_test::CpuPolicyGuard;
 
 // Restores the process-wide threshold when a test ends, whatever it asserted.
 class ThresholdGuard {
@@ -29,18 +31,6 @@ class ThresholdGuard {
 
  private:
   size_t previous_;
-};
-
-// Streaming variants are CPU kernels: the suite's GPU runs (UPSAMPLE_DEVICE) set another policy.
-class CpuPolicyGuard {
- public:
-  CpuPolicyGuard() : previous_(upsample::execution_policy()) {
-    upsample::set_execution_policy(upsample::ExecutionPolicy{});
-  }
-  ~CpuPolicyGuard() { upsample::set_execution_policy(previous_); }
-
- private:
-  upsample::ExecutionPolicy previous_;
 };
 
 // True (and the test passes) where the build has no streaming variants to test.

@@ -122,14 +122,6 @@ CorrelationAxis phase_axis(const AxisPhase& phase) {
   return phase.taps.count > 0 ? phase.axis : CorrelationAxis{1, 1, 0};
 }
 
-// Whether the memory a view spans is under 1 GiB: what a variant built without large_buffers
-// (32-bit indices) may be given, with room for its zero-bordered copy of an input.
-bool under_one_gib(const TensorView& view) {
-  double span = 1;
-  for (int d = 0; d < 4; d++) span += double(view.shape[d] - 1) * std::abs(double(view.strides[d]));
-  return span * double(dtype_size(view.dtype)) < double(int64_t(1) << 30);
-}
-
 // The phases of `phases_x` by their first output column when they are the two phases of stride 2
 // that ConvPhases computes in one call; empty otherwise.
 std::vector<const AxisPhase*> fused_x_phases(const std::vector<AxisPhase>& phases_x) {

@@ -3,6 +3,7 @@
 #include "device.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -171,6 +172,12 @@ Status check_no_overlap(const char* op, const char* name_a, const TensorView& a,
   return Status::Ok();
 }
 
+bool under_one_gib(const TensorView& view) {
+  double span = 1;
+  for (int d = 0; d < 4; d++) span += double(view.shape[d] - 1) * std::abs(double(view.strides[d]));
+  return span * double(dtype_size(view.dtype)) < double(int64_t(1) << 30);
+}
+
 Status choose_layout(const char* op, std::initializer_list<const TensorView*> views,
                      KernelLayout* layout) {
   // Every operator chooses its layout before it looks up a kernel: the device is settled here too.
@@ -180,7 +187,8 @@ Status choose_layout(const char* op, std::initializer_list<const TensorView*> vi
   for (const TensorView* view : views) {
     planar = planar && view->strides[kW] == 1;
     interleaved = interleaved && view->strides[kC] == 1;
-    packed = packed && view->shape[kC] == channels && view->strides[kW] == channels;
+    packed = packed && view->shape[kC] == channels && view->strides[kW] == channels &&
+             under_one_gib(*view);
   }
   if (planar) {
     *layout = KernelLayout::kPlanar;

@@ -29,9 +29,15 @@ Status check_pair(const char* op, const TensorView& input, const TensorView& out
 Status check_no_overlap(const char* op, const char* name_a, const TensorView& a, const char* name_b,
                         const TensorView& b);
 
+// Whether the memory a view spans is under 1 GiB: what a variant built without large_buffers
+// (32-bit indices, SMALL_BUFFERS in cmake/UpsampleHalideLibrary.cmake) may be given, with room for
+// a copy of an input.
+bool under_one_gib(const TensorView& view);
+
 // Which memory order a kernel runs in: planar when all views have unit W stride; packed when all
-// hold the same dense 3- or 4-channel pixels; interleaved when all have unit C stride; anything
-// else is unsupported. (A packed layout without its own variant runs the interleaved one.)
+// hold the same dense 3- or 4-channel pixels and each spans under 1 GiB (packed variants have
+// 32-bit indices); interleaved when all have unit C stride; anything else is unsupported. (A
+// packed layout without its own variant runs the interleaved one.)
 enum class KernelLayout { kPlanar, kInterleaved, kPacked3, kPacked4 };
 Status choose_layout(const char* op, std::initializer_list<const TensorView*> views,
                      KernelLayout* layout);

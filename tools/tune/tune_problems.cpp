@@ -508,12 +508,14 @@ std::vector<Tunable> tunables_of(const Variant& variant) {
   }
   const std::vector<std::string> rows = {"1", "2", "4", "8", "16", "32", "64"};
   std::vector<Tunable> space = {{"vector_lanes", lanes}, {"rows_per_task", rows}};
+  // Packed resizes in planes compute them a chunk of the row at a time (0: a whole row); phased
+  // ones may compute in element order instead (packed_periods 1), without planes. Unpooling
+  // copies packed pixels in element order.
   const bool packed = param(variant, "layout", "").rfind("packed", 0) == 0;
-  if (variant.generator == "unpool" && packed) {
-    space.push_back({"chunk_width", {"64", "128", "256", "512", "1024"}});
-  }
-  if (variant.generator == "resize" && packed) {  // 0: a whole row at a time
+  const bool phased = param(variant, "phases", "0") != "0";
+  if (variant.generator == "resize" && packed) {
     space.push_back({"chunk_width", {"0", "64", "128", "256", "512", "1024"}});
+    if (phased) space.push_back({"packed_periods", {"0", "1"}});
   }
   if (variant.generator != "resize" && variant.generator != "unpool" &&
       variant.generator != "shuffle") {
