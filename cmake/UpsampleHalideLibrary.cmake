@@ -27,9 +27,9 @@ endfunction()
 # (KEY layout packed3 or packed4) is built so, since with large_buffers' 64-bit indices Halide 14
 # gathers the taps of a period of packed pixels instead of loading them densely and shuffling
 # (bench/RESULTS.md), and the runtime gives packed views of 1 GiB or more to the interleaved
-# variants (choose_layout, runtime/src/validation.h). With a GPU target (UPSAMPLE_GPU_TARGET), a general
-# variant (second KEY field 0, planar or interleaved) is also generated for it, as upsample_gpu_<NAME>,
-# listed in UPSAMPLE_GPU_<KIND>_KERNELS.
+# variants (choose_layout, runtime/src/validation.h). With a GPU target (UPSAMPLE_GPU_TARGET), a
+# general variant (second KEY field 0, planar or interleaved) is also generated for it, as
+# upsample_gpu_<NAME>, listed in UPSAMPLE_GPU_<KIND>_KERNELS.
 #
 # Every variant reads its tuned schedule parameters (schedules/tuning.h) from UPSAMPLE_TUNED_DIR
 # under its NAME, and is regenerated when a file there changes. Each is also listed in the

@@ -52,7 +52,7 @@ class Resize : public TunableGenerator<Resize> {
   GeneratorParam<int> chunk_width{"chunk_width", -1};
   // Phased packed variants: 1 computes the row in element order, whole periods of pixels per
   // vector (each tap a dense load and a shuffle); 0 as planes of channels, interleaved when
-  // stored; -1 by rule (element_order()).
+  // stored; -1 by rule (choose_element_order()).
   GeneratorParam<int> packed_periods{"packed_periods", -1};
 
   Input<Buffer<void, 4>> input{"input"};
@@ -74,6 +74,7 @@ class Resize : public TunableGenerator<Resize> {
 
   void generate() {
     const Method m = method;
+    element_order = choose_element_order();
     Expr in_w = input.dim(0).extent() / std::max(1, packed()), in_h = input.dim(1).extent();
     InterpolationParams params{coordinate_mode, nearest_mode, cubic_a, exclude_outside};
 
@@ -129,7 +130,7 @@ class Resize : public TunableGenerator<Resize> {
     funcs.c = c;
     funcs.n = n;
     funcs.phases = phases;
-    funcs.element_order = element_order();
+    funcs.element_order = element_order;
     funcs.fixed_point = fixed_point;
     funcs.taps = tap_count(m);
     if (phases > 0 && m != Method::kNearest && !get_target().has_gpu_feature()) {
@@ -157,6 +158,7 @@ class Resize : public TunableGenerator<Resize> {
   Func phase_offset{"phase_offset"}, phase_weight{"phase_weight"}, x_first{"x_first"};
   Func vertical{"vertical"}, across{"across"}, padded{"padded"}, resized{"resized"};
   Func tap_words{"tap_words"};
+  bool element_order = false;  // phased packed rows in element order (choose_element_order)
 
   void define_tables(Method m, const Halide::Var& v, const Expr& scale, const Expr& length_in,
                      const Expr& length_out, const InterpolationParams& params, Func& index,
@@ -171,7 +173,7 @@ class Resize : public TunableGenerator<Resize> {
   // element order for copies and linear, and for cubic up to 2 phases (cubic at 3x and 4x, and
   // RGB at 3x and 3/2, whose 9-element periods fill no whole vector, measured slower:
   // bench/RESULTS.md).
-  bool element_order() {
+  bool choose_element_order() {
     if (!packed() || phases == 0) return false;
     const int asked = tuned("packed_periods", packed_periods);
     if (asked >= 0) return asked == 1;
@@ -307,7 +309,7 @@ class Resize : public TunableGenerator<Resize> {
   // far enough inside the input that none of its taps was clamped. `padded` extends the row two
   // columns past each edge (edge replication), so each phase is a dense vector expression and
   // Halide interleaves the k phases into the output. Packed rows either stay in element order
-  // (pixel e / C, channel e % C; element_order()): a tap of channel c is element C * column + c,
+  // (pixel e / C, channel e % C; element_order): a tap of channel c is element C * column + c,
   // so a vector of whole periods of pixels reads each tap with one dense load and a shuffle (the
   // schedule's vectorize_packed_periods); or are split into planes of channels, interleaved when
   // stored.
@@ -322,8 +324,7 @@ class Resize : public TunableGenerator<Resize> {
     if (m != Method::kNearest) phase_weight(phase, tap) = weight_of_tap(taps, tap);
     // The row extended by edge replication. One clamped read per element lets Halide split off
     // the few edge columns and copy the rest with dense vectors.
-    const bool elements = element_order();
-    if (elements) {
+    if (element_order) {
       const int channels = packed();
       Expr pixel = Halide::clamp(Halide::likely(x / channels), 0, in_w - 1);
       padded(x, y, c, n) = row(pixel * channels + x % channels, y, 0, n);
@@ -352,7 +353,7 @@ class Resize : public TunableGenerator<Resize> {
       auto tap_value = [&](int t) -> Expr {
         // Offsets lie in [-2, q + 1]: the padded row covers every column read.
         Expr column = Halide::unsafe_promise_clamped(q * (x / k) + offset(p, t), -2, in_w + 2);
-        return elements ? padded(column * packed() + c, y, 0, n) : padded(column, y, c, n);
+        return element_order ? padded(column * packed() + c, y, 0, n) : padded(column, y, c, n);
       };
       if (m == Method::kNearest) return tap_value(0);  // a copy
       if (fixed_point) {
