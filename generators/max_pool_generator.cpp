@@ -12,6 +12,9 @@ using Halide::Func;
 
 enum class IndexSpace : int { kPlane = 0, kTensor = 1 };  // values match upsample::IndexSpace
 
+// How many rows of a window the index check tests (taller windows are never gathered).
+constexpr int kMaxWindowRows = 4;
+
 // Whether a float16 or float32 value is a NaN, from its bits: all-ones exponent, mantissa not 0.
 Expr is_nan_bits(const Expr& value) {
   const int bits = value.type().bits();
@@ -31,6 +34,19 @@ Expr flat_index(const Expr& space, const Expr& x, const Expr& y, const Expr& c, 
   Expr in_plane = cast<int64_t>(y) * width + x;
   Expr plane = (cast<int64_t>(n) * channels + c) * cast<int64_t>(height) * width;
   return Halide::select(space == int(IndexSpace::kTensor), plane + in_plane, in_plane);
+}
+
+// The offset in its element's (c, n) plane of an index that lies in that plane: a tensor-space
+// index less its plane's start. A plane's size fits int32 (a Halide buffer's size), so the offset
+// is computed in wrapping 32-bit unsigned arithmetic, exact for such indices, and int64 indices
+// need no 64-bit lanes.
+Expr in_plane_offset(const Expr& index, const Expr& space, const Expr& c, const Expr& n,
+                     const Expr& channels, const Expr& plane_size) {
+  using Halide::cast;
+  const Expr plane_start = (cast<int64_t>(n) * channels + c) * cast<int64_t>(plane_size);
+  const Expr start = Halide::select(space == int(IndexSpace::kTensor), cast<uint32_t>(plane_start),
+                                    cast<uint32_t>(0));
+  return cast<int>(cast<uint32_t>(index) - start);
 }
 
 // Indices are int32 or int64 (Halide's generator type names stop at 32 bits, so the index type is
@@ -121,13 +137,8 @@ class MaxUnpool : public TunableGenerator<MaxUnpool<Index>> {
     // a division into (x, y); the output then reads that buffer row by row.
     Halide::RDom element(0, input.dim(0).extent(), 0, input.dim(1).extent(), "element");
     const Expr plane_size = output_width * output_height;  // fits int32: a Halide buffer's size
-    const Expr index = indices(element.x, element.y, c, n);
-    const Expr plane_start =
-        (Halide::cast<int64_t>(n) * input.dim(2).extent() + c) * Halide::cast<int64_t>(plane_size);
-    // Tensor-space indices subtract their plane's start in 64 bits, then fit in 32.
-    const Expr in_plane = Halide::select(
-        index_space == int(IndexSpace::kTensor),
-        Halide::cast<int>(Halide::cast<int64_t>(index) - plane_start), Halide::cast<int>(index));
+    const Expr in_plane = in_plane_offset(indices(element.x, element.y, c, n), index_space, c, n,
+                                          input.dim(2).extent(), plane_size);
     scattered(i, c, n) = Halide::cast(input.type(), 0);
     // Later elements overwrite earlier ones at the same position: the update runs in order. The
     // clamp (two scalar ops) keeps a direct caller that skipped the check inside the buffer.
@@ -154,10 +165,67 @@ class MaxUnpool : public TunableGenerator<MaxUnpool<Index>> {
   Func scattered{"scattered"};  // (i, c, n): one output plane, flat
 };
 
-// Which rows of max-unpooling indices hold an index outside its element's output plane:
-// bad_rows(y, n) is 1 where any (x, c) of row y of batch n does. The runtime runs it before the
-// scatter, so a bad index fails the call before any output is written, and then looks for the
-// offending element only in a flagged row.
+// Max unpooling where the runtime's check found every index inside its element's own window:
+// the window_x x window_y block of output pixels at (x * window_x, y * window_y) of element
+// (x, y), cut at the output's edge, as max pooling with kernel = stride and no padding makes them.
+// Windows do not overlap, so output pixel (x, y) can only hold the value of the element of window
+// (x / window_x, y / window_y): a gather, one compare per output pixel with dense loads, instead
+// of a serial scatter into a plane buffer that is then copied out.
+template <typename Index>
+class MaxUnpoolWindows : public TunableGenerator<MaxUnpoolWindows<Index>> {
+ public:
+  Halide::GeneratorParam<schedules::Layout> layout{"layout", schedules::Layout::kPlanar,
+                                                   schedules::kLayoutNames};
+  // Lanes of the output's vectors (0: the target's natural width for the type).
+  Halide::GeneratorParam<int> vector_lanes{"vector_lanes", 0};
+  // Output rows per parallel task (0: the schedule's default).
+  Halide::GeneratorParam<int> rows_per_task{"rows_per_task", 0};
+
+  Halide::GeneratorInput<Halide::Buffer<void, 4>> input{"input"};
+  Halide::GeneratorInput<Halide::Buffer<Index, 4>> indices{"indices"};  // the shape of input
+  Halide::GeneratorInput<int> output_width{"output_width"};
+  Halide::GeneratorInput<int> output_height{"output_height"};
+  Halide::GeneratorInput<int> window_x{"window_x"}, window_y{"window_y"};
+  Halide::GeneratorInput<int> index_space{"index_space"};
+  Halide::GeneratorOutput<Halide::Buffer<void, 4>> output{"output"};
+
+  void generate() {
+    const Expr column = x / window_x, row = y / window_y;
+    const Expr plane_size = output_width * output_height;
+    const Expr offset = in_plane_offset(indices(column, row, c, n), index_space, c, n,
+                                        input.dim(2).extent(), plane_size);
+    output(x, y, c, n) = Halide::select(offset == y * output_width + x, input(column, row, c, n),
+                                        Halide::cast(input.type(), 0));
+    output.dim(0).set_extent(output_width);
+    output.dim(1).set_extent(output_height);
+
+    input.set_estimates({{0, 64}, {0, 64}, {0, 64}, {0, 1}});
+    indices.set_estimates({{0, 64}, {0, 64}, {0, 64}, {0, 1}});
+    output.set_estimates({{0, 128}, {0, 128}, {0, 64}, {0, 1}});
+    output_width.set_estimate(128);
+    output_height.set_estimate(128);
+    window_x.set_estimate(2);
+    window_y.set_estimate(2);
+    index_space.set_estimate(0);
+    schedules::MaxUnpoolWindowsFuncs funcs{output, input, indices, output, window_x, x, y, c, n};
+    schedules::constrain_max_unpool_windows(funcs, layout);
+    if (this->wants_autoscheduler()) return this->autoschedule({output});
+    schedules::schedule_max_unpool_windows(funcs, this->get_target(), layout,
+                                           this->tuned("vector_lanes", vector_lanes),
+                                           this->tuned("rows_per_task", rows_per_task));
+  }
+
+ private:
+  Halide::Var x{"x"}, y{"y"}, c{"c"}, n{"n"};
+};
+
+// Where max-unpooling indices lie, row by row: bad_rows(y, n) is the largest flag of row y of
+// batch n, an element's flag being 2 when its index is outside its element's output plane (an
+// error), 1 when it is in the plane but not shown to be in the element's own window (see
+// MaxUnpoolWindows; window_x 0 tests no windows, and windows are tested up to kMaxWindowRows rows
+// tall), 0 when it is in its window. The runtime runs it before writing any output, so a bad index
+// fails the call first (it then looks for the offending element only in a flagged row), and all
+// zeros let it gather by windows instead of scattering.
 template <typename Index>
 class UnpoolIndexCheck : public TunableGenerator<UnpoolIndexCheck<Index>> {
  public:
@@ -167,6 +235,7 @@ class UnpoolIndexCheck : public TunableGenerator<UnpoolIndexCheck<Index>> {
   Halide::GeneratorInput<Halide::Buffer<Index, 4>> indices{"indices"};
   Halide::GeneratorInput<int> output_width{"output_width"};
   Halide::GeneratorInput<int> output_height{"output_height"};
+  Halide::GeneratorInput<int> window_x{"window_x"}, window_y{"window_y"};
   Halide::GeneratorInput<int> index_space{"index_space"};
   Halide::GeneratorOutput<Halide::Buffer<uint8_t, 2>> bad_rows{"bad_rows"};
 
@@ -185,17 +254,36 @@ class UnpoolIndexCheck : public TunableGenerator<UnpoolIndexCheck<Index>> {
     // One unsigned compare tests both ends of [start, start + plane_size).
     const Expr offset =
         Halide::cast<uint64_t>(Halide::cast<int64_t>(indices(ex, y, ec, n)) - plane_start);
-    const Expr bad = Halide::cast<uint8_t>(offset >= Halide::cast<uint64_t>(plane_size));
-    any_bad(y, n) = Halide::cast<uint8_t>(0);
-    any_bad(y, n) = Halide::max(any_bad(y, n), bad);
+    const Expr in_plane = offset < Halide::cast<uint64_t>(plane_size);
+    // The window: from pixel (first_column, first_row), columns x rows, cut at the output's edge.
+    // Offsets in the plane fit 32 bits; wrapping unsigned arithmetic keeps rows past the output
+    // (rows <= 0, never inside) from overflowing.
+    using Halide::cast;
+    const Expr first_column = cast<uint32_t>(ex * window_x);
+    const Expr first_row = cast<uint32_t>(y * window_y);
+    const Expr columns =
+        cast<uint32_t>(Halide::max(0, Halide::min(window_x, output_width - ex * window_x)));
+    const Expr rows = Halide::min(window_y, output_height - y * window_y);
+    const Expr row_length = cast<uint32_t>(output_width);
+    const Expr from_corner = cast<uint32_t>(offset) - (first_row * row_length + first_column);
+    Expr in_window;
+    for (int j = 0; j < kMaxWindowRows; j++) {
+      const Expr in_row = j < rows && from_corner - row_length * j < columns;
+      in_window = j == 0 ? in_row : in_window || in_row;
+    }
+    const Expr flag = Halide::select(!in_plane, 2, in_window, 0, 1);
+    any_bad(y, n) = cast<uint8_t>(0);
+    any_bad(y, n) = Halide::max(any_bad(y, n), cast<uint8_t>(flag));
     bad_rows(y, n) = any_bad(y, n);
 
     indices.set_estimates({{0, 128}, {0, 128}, {0, 64}, {0, 1}});
     bad_rows.set_estimates({{0, 128}, {0, 1}});
     output_width.set_estimate(256);
     output_height.set_estimate(256);
+    window_x.set_estimate(2);
+    window_y.set_estimate(2);
     index_space.set_estimate(0);
-    schedules::UnpoolIndexCheckFuncs funcs{bad_rows, any_bad, indices, element.x, y, n};
+    schedules::UnpoolIndexCheckFuncs funcs{bad_rows, any_bad, indices, element.x, window_y, y, n};
     schedules::constrain_unpool_index_check(funcs, layout);
     if (this->wants_autoscheduler()) return this->autoschedule({bad_rows});
     schedules::schedule_unpool_index_check(funcs, this->get_target(), layout);
@@ -217,6 +305,10 @@ HALIDE_REGISTER_GENERATOR(MaxPoolInt32, max_pool_i32)
 HALIDE_REGISTER_GENERATOR(MaxPoolInt64, max_pool_i64)
 HALIDE_REGISTER_GENERATOR(MaxUnpoolInt32, max_unpool_i32)
 HALIDE_REGISTER_GENERATOR(MaxUnpoolInt64, max_unpool_i64)
+using MaxUnpoolWindowsInt32 = upsample::generators::MaxUnpoolWindows<int32_t>;
+using MaxUnpoolWindowsInt64 = upsample::generators::MaxUnpoolWindows<int64_t>;
+HALIDE_REGISTER_GENERATOR(MaxUnpoolWindowsInt32, max_unpool_windows_i32)
+HALIDE_REGISTER_GENERATOR(MaxUnpoolWindowsInt64, max_unpool_windows_i64)
 using UnpoolIndexCheckInt32 = upsample::generators::UnpoolIndexCheck<int32_t>;
 using UnpoolIndexCheckInt64 = upsample::generators::UnpoolIndexCheck<int64_t>;
 HALIDE_REGISTER_GENERATOR(UnpoolIndexCheckInt32, unpool_index_check_i32)

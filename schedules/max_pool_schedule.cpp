@@ -12,6 +12,10 @@ void constrain_max_unpool(const MaxUnpoolFuncs& f, Layout layout) {
   constrain_strides({f.input, f.indices, f.output_param}, layout);
 }
 
+void constrain_max_unpool_windows(const MaxUnpoolWindowsFuncs& f, Layout layout) {
+  constrain_strides({f.input, f.indices, f.output_param}, layout);
+}
+
 void constrain_unpool_index_check(const UnpoolIndexCheckFuncs& f, Layout layout) {
   constrain_strides({f.indices}, layout);
 }
@@ -65,6 +69,32 @@ void schedule_max_unpool(MaxUnpoolFuncs& f, const Halide::Target& target, Layout
   f.scattered.update(0).unscheduled();
 }
 
+// Output rows per task of the windowed max unpooling: a row is one pass of loads, compares and
+// stores, so tasks of a few rows are mostly the thread pool's overhead.
+constexpr int kMaxUnpoolWindowsRows = 32;
+
+void schedule_max_unpool_windows(MaxUnpoolWindowsFuncs& f, const Halide::Target& target,
+                                 Layout layout, int vector_lanes, int rows_per_task) {
+  if (target.has_gpu_feature()) {
+    gpu_tile_image(f.output, f.x, f.y, f.c, f.n, layout);
+    return;
+  }
+  const int lanes =
+      vector_lanes > 0 ? vector_lanes : target.natural_vector_size(f.output_param.type());
+  // Rows in parallel tasks, each row one pass of vectors. Planar rows vectorize x, so the
+  // window's column x / window_x is a vector division: 2x2 windows (max pooling's usual kernel)
+  // get a specialization in which it is a shift.
+  Halide::Var task("task");
+  split_rows(f.output, f.x, f.y, f.c, f.n, task, layout,
+             rows_per_task > 0 ? rows_per_task : kMaxUnpoolWindowsRows);
+  const ImageGeometry geometry(f.input, f.output_param, layout);
+  const Halide::Expr width = f.output_param.dim(0).extent();
+  if (layout == Layout::kPlanar) {
+    vectorize_rows(f.output.specialize(f.window_x == 2), f.x, f.c, geometry, width, lanes, layout);
+  }
+  vectorize_rows(f.output, f.x, f.c, geometry, width, lanes, layout);
+}
+
 void schedule_unpool_index_check(UnpoolIndexCheckFuncs& f, const Halide::Target& target,
                                  Layout layout) {
   // Bandwidth-bound: wide vector compares folded into one flag, rows in parallel tasks.
@@ -80,7 +110,10 @@ void schedule_unpool_index_check(UnpoolIndexCheckFuncs& f, const Halide::Target&
   Halide::Var task("task");
   f.bad_rows.split(f.y, task, f.y, 16, Halide::TailStrategy::GuardWithIf).parallel(task);
   f.any_bad.compute_at(f.bad_rows, f.y);
-  f.any_bad.update().atomic().vectorize(f.contiguous, lanes);
+  // 2-row windows (max pooling's usual kernel) test two rows instead of four.
+  Halide::Stage reduce = f.any_bad.update();
+  reduce.specialize(f.window_y == 2).atomic().vectorize(f.contiguous, lanes);
+  reduce.atomic().vectorize(f.contiguous, lanes);
 }
 
 }  // namespace upsample::schedules

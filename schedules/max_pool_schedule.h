@@ -21,11 +21,19 @@ struct MaxUnpoolFuncs {
   Halide::Var x, y, c, n, i;
 };
 
+struct MaxUnpoolWindowsFuncs {
+  Halide::Func output;
+  Halide::OutputImageParam input, indices, output_param;
+  Halide::Expr window_x;  // the windows' width, an input of the pipeline
+  Halide::Var x, y, c, n;
+};
+
 struct UnpoolIndexCheckFuncs {
   Halide::Func bad_rows;  // (y, n)
   Halide::Func any_bad;   // its reduction over the row's elements
   Halide::OutputImageParam indices;
   Halide::RVar contiguous;  // the reduction's inner, contiguous axis
+  Halide::Expr window_y;    // the windows' height, an input of the pipeline
   Halide::Var y, n;
 };
 
@@ -33,12 +41,16 @@ struct UnpoolIndexCheckFuncs {
 // pipeline (the hand schedules below or an autoscheduler).
 void constrain_max_pool(const MaxPoolFuncs& funcs, Layout layout);
 void constrain_max_unpool(const MaxUnpoolFuncs& funcs, Layout layout);
+void constrain_max_unpool_windows(const MaxUnpoolWindowsFuncs& funcs, Layout layout);
 void constrain_unpool_index_check(const UnpoolIndexCheckFuncs& funcs, Layout layout);
 
 void schedule_max_pool(MaxPoolFuncs& funcs, const Halide::Target& target, Layout layout);
 // vector_lanes 0: the target's natural vector width for the element type.
 void schedule_max_unpool(MaxUnpoolFuncs& funcs, const Halide::Target& target, Layout layout,
                          int vector_lanes = 0);
+// rows_per_task 0: the schedule's default (32 rows).
+void schedule_max_unpool_windows(MaxUnpoolWindowsFuncs& funcs, const Halide::Target& target,
+                                 Layout layout, int vector_lanes = 0, int rows_per_task = 0);
 void schedule_unpool_index_check(UnpoolIndexCheckFuncs& funcs, const Halide::Target& target,
                                  Layout layout);
 

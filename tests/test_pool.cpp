@@ -8,6 +8,7 @@
 // every value must be bit-exact (a NaN only has to be a NaN) and every index exact.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -964,6 +965,19 @@ TEST_CASE("max_pool2d with -inf and with negative inputs: padding never wins", "
 // ---------------------------------------------------------------------------------------------
 // max_unpool2d
 
+// Calls check(space, indices, index_dtype, mem) for both index spaces (the plane indices
+// converted to each), both index dtypes and every memory arrangement.
+template <typename Check>
+void for_each_index_arrangement(const std::vector<int64_t>& plane_idx, const Shape& in,
+                                int64_t plane_size, Check&& check) {
+  for (IndexSpace space : kSpaces) {
+    const std::vector<int64_t> idx =
+        space == IndexSpace::kPlane ? plane_idx : plane_to_tensor(plane_idx, in, plane_size);
+    for (DType index_dtype : kIndexDTypes)
+      for (Mem mem : kAllMems) check(space, idx, index_dtype, mem);
+  }
+}
+
 TEST_CASE("max_unpool2d matches the oracle (output sizes, duplicate indices, dtypes, layouts)",
           "[pool][unpool]") {
   struct Case {
@@ -980,20 +994,16 @@ TEST_CASE("max_unpool2d matches the oracle (output sizes, duplicate indices, dty
     for (const Case& c : cases) {
       const std::vector<uint32_t> bits = to_bits(random_values(dtype, c.in.count(), seed), dtype);
       const std::vector<int64_t> plane_idx = random_plane_indices(c.in, c.out_h, c.out_w, seed++);
-      for (IndexSpace space : kSpaces) {
-        const std::vector<int64_t> idx = space == IndexSpace::kPlane
-                                             ? plane_idx
-                                             : plane_to_tensor(plane_idx, c.in, c.out_h * c.out_w);
-        for (DType index_dtype : kIndexDTypes)
-          for (Mem mem : kAllMems) {
+      for_each_index_arrangement(
+          plane_idx, c.in, c.out_h * c.out_w,
+          [&](IndexSpace space, const std::vector<int64_t>& idx, DType index_dtype, Mem mem) {
             INFO(dtype_str(dtype) << " " << mem_str(mem) << " index space "
                                   << upsample::index_space_name(space) << " indices "
                                   << dtype_str(index_dtype) << " input " << shape_str(c.in)
                                   << " output " << c.out_h << "x" << c.out_w);
             CHECK(check_unpool(dtype, index_dtype, mem, c.in, bits, idx, c.out_h, c.out_w, space) ==
                   "");
-          }
-      }
+          });
     }
   }
 }
@@ -1141,6 +1151,73 @@ TEST_CASE("max_unpool2d into a larger output than the pooling input (PyTorch's o
           CHECK(check_unpool(dtype, DType::kInt64, mem, p.shape, to_bits(v, dtype), idx, out_h,
                              out_w, space) == "");
         }
+}
+
+TEST_CASE("max_unpool2d gathers by windows exactly when every index lies in its own window",
+          "[pool][unpool]") {
+  // The windows are ceil(output / input) along each axis, cut at the output's edge. Where every
+  // index lies in its element's window the call runs the gather (max_unpool_windows_*), else the
+  // scatter; both must agree with the oracle, which knows nothing of windows. Indices are drawn
+  // at random inside the windows, then some cases move one index out of its window.
+  struct Case {
+    const char* what;
+    Shape in;
+    int64_t out_h, out_w;
+    bool gathered;
+    // Element (n, c, y, x) of `in` moved to plane index `to` (-1: none).
+    int64_t moved_element, to;
+  };
+  const std::vector<Case> cases = {
+      {"2x2 windows", {2, 3, 5, 7}, 10, 14, true, -1, -1},
+      {"ceil_mode sizes: the last windows cut at the edges", {1, 2, 4, 5}, 7, 9, true, -1, -1},
+      {"3x1 windows", {1, 2, 3, 4}, 9, 4, true, -1, -1},
+      {"1x1 windows (output size = input size)", {1, 2, 3, 4}, 3, 4, true, -1, -1},
+      {"4-row windows, the tallest the check tests", {1, 2, 2, 3}, 8, 3, true, -1, -1},
+      // Element 0's index moved to its window's fifth row (plane index 4 * 3).
+      {"5-row windows: not tested, so scattered", {1, 2, 2, 3}, 10, 3, false, 0, 12},
+      // Element 8 of the first plane is (y 1, x 1); plane index 2 * 14 + 4 is in the window of
+      // (1, 2), element 9, which is later and wins if it names the same position.
+      {"an index in its neighbour's window: scattered", {2, 3, 5, 7}, 10, 14, false, 8, 2 * 14 + 4},
+      // Element 3 is (y 0, x 3), whose window is column 6 of rows 0-1 (cut at width 7); plane
+      // index 7 is one column past it, which is the first pixel of row 1, in element 0's window.
+      {"an index one past its cut window's right edge: scattered", {1, 1, 3, 4}, 6, 7, false, 3, 7},
+  };
+  uint32_t seed = 71;
+  for (const Case& k : cases) {
+    const int64_t window_h = (k.out_h + k.in.h - 1) / k.in.h;
+    const int64_t window_w = (k.out_w + k.in.w - 1) / k.in.w;
+    std::mt19937 rng(seed++);
+    std::vector<int64_t> plane_idx(static_cast<size_t>(k.in.count()));
+    size_t e = 0;
+    for (int64_t n = 0; n < k.in.n; n++)
+      for (int64_t c = 0; c < k.in.c; c++)
+        for (int64_t y = 0; y < k.in.h; y++)
+          for (int64_t x = 0; x < k.in.w; x++, e++) {
+            const int64_t rows = std::min(window_h, k.out_h - y * window_h);
+            const int64_t columns = std::min(window_w, k.out_w - x * window_w);
+            const int64_t dy = static_cast<int64_t>(rng() % static_cast<uint32_t>(rows));
+            const int64_t dx = static_cast<int64_t>(rng() % static_cast<uint32_t>(columns));
+            plane_idx[e] = (y * window_h + dy) * k.out_w + x * window_w + dx;
+          }
+    if (k.moved_element >= 0) plane_idx[static_cast<size_t>(k.moved_element)] = k.to;
+    for (DType dtype : kAllDTypes) {
+      std::vector<double> x = random_values(dtype, k.in.count(), seed++);
+      for (double& v : x)
+        if (v == 0.0) v = 1.0;  // so that a lost value cannot pass for a zero
+      const std::vector<uint32_t> bits = to_bits(x, dtype);
+      for_each_index_arrangement(
+          plane_idx, k.in, k.out_h * k.out_w,
+          [&](IndexSpace space, const std::vector<int64_t>& idx, DType index_dtype, Mem mem) {
+            INFO(k.what << ": " << dtype_str(dtype) << " " << mem_str(mem) << " "
+                        << upsample::index_space_name(space) << " " << dtype_str(index_dtype));
+            CHECK(check_unpool(dtype, index_dtype, mem, k.in, bits, idx, k.out_h, k.out_w, space) ==
+                  "");
+            const std::string variant = upsample::last_kernel_variant();
+            INFO("variant " << variant);
+            CHECK((variant.find("max_unpool_windows_") != std::string::npos) == k.gathered);
+          });
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

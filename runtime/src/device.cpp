@@ -23,6 +23,7 @@ thread_local Device current_call_device = Device::kCPU;
 // Whether the current call's tensors are in GPU memory: such a call can never move to the CPU.
 thread_local bool current_call_on_device_memory = false;
 thread_local Device last_device = Device::kCPU;
+thread_local const char* last_variant = "";
 
 // An unknown UPSAMPLE_DEVICE value leaves the CPU policy; set_execution_policy reports errors.
 ExecutionPolicy initial_policy() {
@@ -156,6 +157,10 @@ void record_kernel_device(Device device) {
   last_device = device;
 }
 
+void record_kernel_variant(const char* variant) {
+  last_variant = variant;
+}
+
 }  // namespace internal
 
 const char* device_name(Device device) {
@@ -212,6 +217,10 @@ ExecutionPolicy execution_policy() {
 
 Device last_kernel_device() {
   return internal::last_device;
+}
+
+const char* last_kernel_variant() {
+  return internal::last_variant;
 }
 
 }  // namespace upsample

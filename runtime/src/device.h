@@ -23,6 +23,8 @@ bool fall_back_to_cpu();
 // Halide's interface to a GPU device; nullptr for the CPU or a device this build lacks.
 const halide_device_interface_t* device_interface(Device device);
 void record_kernel_device(Device device);
+// The variant a kernel lookup chose for this thread's call (last_kernel_variant).
+void record_kernel_variant(const char* variant);
 // The driver's handle (CUdeviceptr, cl_mem) of a buffer's device allocation.
 uint64_t native_device_handle(const halide_buffer_t* buffer);
 // The byte alignment a view's device_offset needs for a kernel to address it directly (OpenCL

@@ -20,13 +20,14 @@ struct Entry {
   const char* type;  // dtype, or uN for copies of N-bit elements
   const char* layout;
   Kernel kernel;
+  const char* variant;  // the generated function's name (last_kernel_variant)
 };
 
 #define UPSAMPLE_KERNEL_ENTRY(name, phases, phase_stride, type, layout, function) \
-  {#name, phases, phase_stride, #type, #layout, &function},
+  {#name, phases, phase_stride, #type, #layout, &function, #function},
 // Ends every table: a build without GPU variants has empty GPU lists.
 #define UPSAMPLE_TABLE_END \
-  { nullptr, 0, 0, nullptr, nullptr, nullptr }
+  { nullptr, 0, 0, nullptr, nullptr, nullptr, nullptr }
 
 inline const char* layout_key(KernelLayout layout) {
   switch (layout) {
@@ -56,6 +57,7 @@ Kernel lookup_in(const Entry<Kernel> (&table)[N], const char* name, Phases phase
         entry.phase_stride == phases.in && type == entry.type &&
         std::strcmp(entry.layout, layout_key(layout)) == 0) {
       if (found != nullptr) *found = layout;
+      record_kernel_variant(entry.variant);
       return entry.kernel;
     }
   }

@@ -28,9 +28,13 @@ using MaxPoolKernel = int (*)(halide_buffer_t* input, int32_t kernel_x, int32_t 
 using MaxUnpoolKernel = int (*)(halide_buffer_t* input, halide_buffer_t* indices,
                                 int32_t output_width, int32_t output_height, int32_t index_space,
                                 halide_buffer_t* output);
+using MaxUnpoolWindowsKernel = int (*)(halide_buffer_t* input, halide_buffer_t* indices,
+                                       int32_t output_width, int32_t output_height,
+                                       int32_t window_x, int32_t window_y, int32_t index_space,
+                                       halide_buffer_t* output);
 using UnpoolIndexCheckKernel = int (*)(halide_buffer_t* indices, int32_t output_width,
-                                       int32_t output_height, int32_t index_space,
-                                       halide_buffer_t* bad_rows);
+                                       int32_t output_height, int32_t window_x, int32_t window_y,
+                                       int32_t index_space, halide_buffer_t* bad_rows);
 using ShuffleKernel = int (*)(halide_buffer_t* input, int32_t factor_x, int32_t factor_y,
                               int32_t order, halide_buffer_t* output);
 
@@ -81,6 +85,9 @@ bool has_streaming_unpool_kernels();
 MaxPoolKernel find_max_pool_kernel(bool int64_indices, DType dtype, KernelLayout layout);
 MaxUnpoolKernel find_max_unpool_kernel(bool int64_indices, size_t element_bytes,
                                        KernelLayout layout);
+// The gather for indices inside their own windows (generators/max_pool_generator.cpp).
+MaxUnpoolWindowsKernel find_max_unpool_windows_kernel(bool int64_indices, size_t element_bytes,
+                                                      KernelLayout layout);
 UnpoolIndexCheckKernel find_unpool_index_check_kernel(bool int64_indices, KernelLayout layout);
 ShuffleKernel find_shuffle_kernel(bool to_space, int fixed_factor_x, size_t element_bytes,
                                   KernelLayout layout);

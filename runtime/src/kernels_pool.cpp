@@ -12,6 +12,10 @@ const Entry<MaxUnpoolKernel> kMaxUnpoolKernels[] = {
     UPSAMPLE_FOR_EACH_MAX_UNPOOL_KERNEL(UPSAMPLE_KERNEL_ENTRY) UPSAMPLE_TABLE_END};
 const Entry<MaxUnpoolKernel> kGpuMaxUnpoolKernels[] = {
     UPSAMPLE_FOR_EACH_GPU_MAX_UNPOOL_KERNEL(UPSAMPLE_KERNEL_ENTRY) UPSAMPLE_TABLE_END};
+const Entry<MaxUnpoolWindowsKernel> kMaxUnpoolWindowsKernels[] = {
+    UPSAMPLE_FOR_EACH_MAX_UNPOOL_WINDOWS_KERNEL(UPSAMPLE_KERNEL_ENTRY) UPSAMPLE_TABLE_END};
+const Entry<MaxUnpoolWindowsKernel> kGpuMaxUnpoolWindowsKernels[] = {
+    UPSAMPLE_FOR_EACH_GPU_MAX_UNPOOL_WINDOWS_KERNEL(UPSAMPLE_KERNEL_ENTRY) UPSAMPLE_TABLE_END};
 const Entry<UnpoolIndexCheckKernel> kUnpoolIndexCheckKernels[] = {
     UPSAMPLE_FOR_EACH_UNPOOL_INDEX_CHECK_KERNEL(UPSAMPLE_KERNEL_ENTRY) UPSAMPLE_TABLE_END};
 const Entry<UnpoolIndexCheckKernel> kGpuUnpoolIndexCheckKernels[] = {
@@ -29,6 +33,13 @@ MaxUnpoolKernel find_max_unpool_kernel(bool int64_indices, size_t element_bytes,
                                        KernelLayout layout) {
   return lookup(kMaxUnpoolKernels, kGpuMaxUnpoolKernels,
                 int64_indices ? "max_unpool_i64" : "max_unpool_i32", Phases{},
+                bits_key(element_bytes), layout);
+}
+
+MaxUnpoolWindowsKernel find_max_unpool_windows_kernel(bool int64_indices, size_t element_bytes,
+                                                      KernelLayout layout) {
+  return lookup(kMaxUnpoolWindowsKernels, kGpuMaxUnpoolWindowsKernels,
+                int64_indices ? "max_unpool_windows_i64" : "max_unpool_windows_i32", Phases{},
                 bits_key(element_bytes), layout);
 }
 

@@ -84,11 +84,23 @@ Status bad_index_in_row(const char* op, const TensorView& indices, const TensorV
                                            " but no index in it is out of range");
 }
 
+// The flags of the index check (generators/max_pool_generator.cpp, UnpoolIndexCheck).
+constexpr uint8_t kInWindow = 0, kOutsidePlane = 2;
+
+// The windows max pooling with kernel = stride and no padding makes, along one axis: the kernel
+// k = ceil(output / input) fits both PyTorch's default output size (input * k) and ceil_mode
+// pooling unpooled to the pooled input's size. Only a speed hint: the check tests it.
+int window_length(int64_t input_length, int64_t output_length) {
+  return int((output_length + input_length - 1) / input_length);
+}
+
 // Every index must name a position of its own element's output plane. A vectorized kernel flags
-// the rows that hold a bad index (it reads every index before the scatter runs); only a flagged
-// row is scanned element by element, to name the offender.
+// the rows that hold a bad index (it reads every index before any output is written); only a
+// flagged row is scanned element by element, to name the offender. *in_windows says whether
+// every index lies in its element's window (window_x by window_y).
 Status check_index_values(const char* op, const TensorView& indices, const TensorView& output,
-                          IndexSpace space, internal::KernelLayout layout) {
+                          IndexSpace space, internal::KernelLayout layout, int window_x,
+                          int window_y, bool* in_windows) {
   const internal::UnpoolIndexCheckKernel kernel =
       internal::find_unpool_index_check_kernel(indices.dtype == DType::kInt64, layout);
   if (kernel == nullptr) {
@@ -102,14 +114,16 @@ Status check_index_values(const char* op, const TensorView& indices, const Tenso
   if (Status s = internal::call_kernel(op,
                                        [&] {
                                          return kernel(idx.get(), int32_t(output.shape[kW]),
-                                                       int32_t(output.shape[kH]), int(space),
-                                                       flags.get());
+                                                       int32_t(output.shape[kH]), window_x,
+                                                       window_y, int(space), flags.get());
                                        });
       !s.ok()) {
     return s;
   }
+  *in_windows = true;
   for (int64_t row = 0; row < rows; row++) {
-    if (bad_rows[size_t(row)] != 0) {
+    *in_windows = *in_windows && bad_rows[size_t(row)] == kInWindow;
+    if (bad_rows[size_t(row)] >= kOutsidePlane) {
       // Indices in GPU memory are read back to name the offender (only on this error path).
       internal::HostCopy host_indices;
       if (Status s = host_indices.read(op, indices); !s.ok()) return s;
@@ -251,19 +265,34 @@ Status max_unpool2d(const TensorView& input, const TensorView& indices, const Te
   internal::KernelLayout layout;
   if (Status s = internal::choose_layout(op, {&input, &indices, &output}, &layout); !s.ok())
     return s;
-  if (Status s = check_index_values(op, indices, output, options.index_space, layout); !s.ok()) {
+  const int window_x = window_length(input.shape[kW], output.shape[kW]);
+  const int window_y = window_length(input.shape[kH], output.shape[kH]);
+  bool in_windows = false;
+  if (Status s = check_index_values(op, indices, output, options.index_space, layout, window_x,
+                                    window_y, &in_windows);
+      !s.ok()) {
     return s;
   }
   const size_t bytes = dtype_size(input.dtype);
+  const bool int64_indices = indices.dtype == DType::kInt64;
+  internal::HalideBuffer in(input, internal::bits_type(bytes));
+  internal::HalideBuffer idx(indices, internal::value_type(indices.dtype));
+  internal::HalideBuffer out(output, internal::bits_type(bytes));
+  // Every index in its own window: each output pixel gathers from its window's element.
+  const internal::MaxUnpoolWindowsKernel gather =
+      in_windows ? internal::find_max_unpool_windows_kernel(int64_indices, bytes, layout) : nullptr;
+  if (gather != nullptr) {
+    return internal::call_kernel(op, [&] {
+      return gather(in.get(), idx.get(), int32_t(output.shape[kW]), int32_t(output.shape[kH]),
+                    window_x, window_y, int(options.index_space), out.get());
+    });
+  }
   const internal::MaxUnpoolKernel kernel =
-      internal::find_max_unpool_kernel(indices.dtype == DType::kInt64, bytes, layout);
+      internal::find_max_unpool_kernel(int64_indices, bytes, layout);
   if (kernel == nullptr) {
     return Status(StatusCode::kUnsupported,
                   internal::no_kernel_prefix(op) + "kernel for " + dtype_name(input.dtype));
   }
-  internal::HalideBuffer in(input, internal::bits_type(bytes));
-  internal::HalideBuffer idx(indices, internal::value_type(indices.dtype));
-  internal::HalideBuffer out(output, internal::bits_type(bytes));
   return internal::call_kernel(op, [&] {
     return kernel(in.get(), idx.get(), int32_t(output.shape[kW]), int32_t(output.shape[kH]),
                   int(options.index_space), out.get());

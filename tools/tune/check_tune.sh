@@ -133,6 +133,7 @@ contracts)
   check channel_sum input
   check max_pool_i64 input values indices -- input.type=float32 values.type=float32
   check max_unpool_i64 input indices output -- input.type=uint32 output.type=uint32
+  check max_unpool_windows_i64 input indices output -- input.type=uint32 output.type=uint32
   check unpool_index_check_i64 indices
   check resize_backward grad_output grad_input
   echo "check_tune.sh contracts: ok"

@@ -320,13 +320,23 @@ std::optional<Problem> shuffle_problem(const Image& in, int fx, int fy, uint64_t
   return problem;
 }
 
+bool is_max_unpool(const Variant& v) {
+  return v.generator == "max_unpool_i32" || v.generator == "max_unpool_i64";
+}
+
+// The gather of max unpooling, for indices inside their windows (the runtime checks that first).
+bool is_max_unpool_windows(const Variant& v) {
+  return v.generator == "max_unpool_windows_i32" || v.generator == "max_unpool_windows_i64";
+}
+
 // Max unpooling of `in` to out_w x out_h by indices into each output plane: with `window` > 0
 // each element's index lies in its own window x window block (as max pooling makes them), with 0
 // anywhere in the plane (duplicates: the later element wins). Checked at every output against
 // tests/reference.
 Problem max_unpool_problem(const Variant& v, const Image& in, int64_t out_w, int64_t out_h,
                            int window, bool tensor_space, uint64_t seed) {
-  const bool wide_indices = v.generator == "max_unpool_i64";
+  const bool wide_indices =
+      v.generator.size() >= 3 && v.generator.compare(v.generator.size() - 3, 3, "i64") == 0;
   Image indices = in;
   indices.type = {wide_indices ? "int64" : "int32", wide_indices ? 8 : 4, false};
   Image out = in;
@@ -362,6 +372,10 @@ Problem max_unpool_problem(const Variant& v, const Image& in, int64_t out_w, int
                             indices.case_line("indices", "indices.bin"));
   problem.case_lines.push_back("scalar output_width " + std::to_string(out_w));
   problem.case_lines.push_back("scalar output_height " + std::to_string(out_h));
+  if (is_max_unpool_windows(v)) {  // the gather takes the windows the runtime's check found
+    problem.case_lines.push_back("scalar window_x " + std::to_string(window));
+    problem.case_lines.push_back("scalar window_y " + std::to_string(window));
+  }
   problem.case_lines.push_back(std::string("scalar index_space ") + (tensor_space ? "1" : "0"));
   problem.input_bytes += indices.bytes();
   const auto input_data = problem.input_files.at("input.bin");
@@ -466,15 +480,20 @@ std::optional<ProblemSet> make_problems(const Variant& variant, double size_scal
     checks = {shuffle_problem(small(17, 9, 12), 2, 3, seed + 1),
               shuffle_problem(small(1, 1, 4), 2, 2, seed + 2)};
     if (!fixed_x) checks.push_back(shuffle_problem(small(11, 6, 18), 3, 3, seed + 3));
-  } else if (variant.generator == "max_unpool_i32" || variant.generator == "max_unpool_i64") {
+  } else if (is_max_unpool(variant) || is_max_unpool_windows(variant)) {
     // Timed: the learnable benchmark's max_unpool2d, 64 channels of 64x64 to 128x128, each index
     // inside its 2x2 window.
     Image in = *timed;
     in.w = in.h = std::max<int64_t>(4, int64_t(64 * size_scale));
     in.c = 64;
     set.timed = max_unpool_problem(variant, in, in.w * 2, in.h * 2, 2, false, seed);
-    checks = {max_unpool_problem(variant, small(17, 9, 5), 35, 19, 0, true, seed + 1),
-              max_unpool_problem(variant, small(7, 5, 3), 22, 16, 3, false, seed + 2)};
+    if (is_max_unpool(variant)) {
+      checks = {max_unpool_problem(variant, small(17, 9, 5), 35, 19, 0, true, seed + 1),
+                max_unpool_problem(variant, small(7, 5, 3), 22, 16, 3, false, seed + 2)};
+    } else {  // indices in their windows only, as the runtime calls it
+      checks = {max_unpool_problem(variant, small(17, 9, 5), 34, 18, 2, true, seed + 1),
+                max_unpool_problem(variant, small(7, 5, 3), 21, 15, 3, false, seed + 2)};
+    }
   } else {
     *why_not = "upsample-tune has no problem definition for generator " + variant.generator;
     return std::nullopt;
@@ -503,10 +522,9 @@ std::vector<Tunable> tunables_of(const Variant& variant) {
             {"block_rows", {"1", "2", "4", "8", "16"}}};
   }
   const std::vector<std::string> lanes = {"0", "8", "16", "32", "64", "128"};
-  if (variant.generator == "max_unpool_i32" || variant.generator == "max_unpool_i64") {
-    return {{"vector_lanes", lanes}};
-  }
   const std::vector<std::string> rows = {"1", "2", "4", "8", "16", "32", "64"};
+  if (is_max_unpool(variant)) return {{"vector_lanes", lanes}};
+  if (is_max_unpool_windows(variant)) return {{"vector_lanes", lanes}, {"rows_per_task", rows}};
   std::vector<Tunable> space = {{"vector_lanes", lanes}, {"rows_per_task", rows}};
   // Packed resizes in planes compute them a chunk of the row at a time (0: a whole row); phased
   // ones may compute in element order instead (packed_periods 1), without planes. Unpooling
