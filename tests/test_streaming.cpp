@@ -119,6 +119,11 @@ std::string check_unpool(DType dtype, Layout layout, const upsample_ref::Shape& 
   return "";
 }
 
+// Whether the thread's last call ran a streaming variant, by the variant's name.
+bool last_call_streamed() {
+  return std::string(upsample::last_kernel_variant()).find("_streaming_") != std::string::npos;
+}
+
 }  // namespace
 
 TEST_CASE("streaming variants exist exactly in builds that generate them", "[streaming]") {
@@ -151,6 +156,7 @@ TEST_CASE("streaming unpool matches the oracle for aligned outputs over the thre
     const uint64_t before = upsample::streaming_store_calls();
     CHECK(check_unpool(dtype, layout, in_shape, mode, factor, 0) == "");
     CHECK(upsample::streaming_store_calls() == before + 1);
+    CHECK(last_call_streamed());
   }
 }
 
@@ -167,12 +173,14 @@ TEST_CASE("outputs that are unaligned or under the threshold are stored as usual
     // Rows of 3 * 40 bytes are not whole multiples of 64 bytes.
     CHECK(check_unpool(DType::kUInt8, Layout::kNHWC, {1, 3, 6, 20}, mode, 2, 0) == "");
     CHECK(upsample::streaming_store_calls() == before);
+    CHECK_FALSE(last_call_streamed());
   }
   {
     ThresholdGuard never(std::numeric_limits<size_t>::max());
     const uint64_t before = upsample::streaming_store_calls();
     CHECK(check_unpool(DType::kFloat32, Layout::kNCHW, in_shape, mode, 2, 0) == "");
     CHECK(upsample::streaming_store_calls() == before);
+    CHECK_FALSE(last_call_streamed());
   }
   {
     // The threshold counts the output's bytes: 1x3x12x64 float32 is 9216 bytes.
@@ -180,6 +188,7 @@ TEST_CASE("outputs that are unaligned or under the threshold are stored as usual
     const uint64_t before = upsample::streaming_store_calls();
     CHECK(check_unpool(DType::kFloat32, Layout::kNCHW, in_shape, mode, 2, 0) == "");
     CHECK(upsample::streaming_store_calls() == before + 1);
+    CHECK(last_call_streamed());
   }
 }
 

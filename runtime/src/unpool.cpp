@@ -27,22 +27,21 @@ Status run_unpool(const char* op, UnpoolMode mode, int factor_h, int factor_w, T
   KernelLayout layout;
   const size_t bytes = fuse_small_pixels(&input, &output);
   if (Status s = choose_layout(op, {&input, &output}, &layout); !s.ok()) return s;
-  const UnpoolKernel kernel = find_unpool_kernel(mode, bytes, layout);
+  HalideBuffer in(input, bits_type(bytes));
+  HalideBuffer out(output, bits_type(bytes));
+  // The streaming variant where the output allows it. The deciding lookup comes last, so that
+  // last_kernel_variant() names the kernel that runs.
+  UnpoolKernel kernel = find_unpool_kernel(mode, bytes, layout, true);
+  const bool streamed =
+      kernel != nullptr && prepare_streaming_stores(out.get(), layout == KernelLayout::kPlanar);
+  if (!streamed) kernel = find_unpool_kernel(mode, bytes, layout);
   if (kernel == nullptr) {
     return Status(StatusCode::kUnsupported, internal::no_kernel_prefix(op) + "" +
                                                 unpool_mode_name(mode) + " kernel for " +
                                                 std::to_string(8 * bytes) + "-bit elements");
   }
-  HalideBuffer in(input, bits_type(bytes));
-  HalideBuffer out(output, bits_type(bytes));
-  UnpoolKernel chosen = kernel;
-  const UnpoolKernel streaming = find_unpool_kernel(mode, bytes, layout, true);
-  if (streaming != nullptr &&
-      prepare_streaming_stores(out.get(), layout == KernelLayout::kPlanar)) {
-    chosen = streaming;
-    count_streaming_call();
-  }
-  return call_kernel(op, [&] { return chosen(in.get(), factor_w, factor_h, out.get()); });
+  if (streamed) count_streaming_call();
+  return call_kernel(op, [&] { return kernel(in.get(), factor_w, factor_h, out.get()); });
 }
 
 }  // namespace internal

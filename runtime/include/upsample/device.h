@@ -43,8 +43,9 @@ Status device_status(Device device);
 // The device that the last kernel run by this thread ran on (for tests and diagnostics).
 Device last_kernel_device();
 // The generated variant that this thread's last kernel lookup chose, by its function's name (for
-// example "upsample_max_unpool_windows_i64_u32_planar"; "" before any call): which specialized
-// kernel an operator call ran, for tests and diagnostics.
+// example "upsample_max_unpool_windows_i64_u32_planar"; "" before any call), for tests and
+// diagnostics. For resize, unpooling (streaming or not), pixel shuffle and max unpooling it is the
+// kernel that the call ran last; the convolutions look up several and report the last of those.
 const char* last_kernel_variant();
 
 // OpenCL: the context and in-order command queue that every OpenCL kernel runs on; a cl_mem tensor
