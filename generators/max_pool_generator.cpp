@@ -49,6 +49,18 @@ Expr in_plane_offset(const Expr& index, const Expr& space, const Expr& c, const 
   return cast<int>(cast<uint32_t>(index) - start);
 }
 
+// What the autoschedulers plan a max-unpooling pipeline (the scatter or the gather) for: 64
+// channels of `size` x `size` unpooled by 2.
+template <typename MaxUnpoolGenerator>
+void set_max_unpool_estimates(MaxUnpoolGenerator& g, int size) {
+  g.input.set_estimates({{0, size}, {0, size}, {0, 64}, {0, 1}});
+  g.indices.set_estimates({{0, size}, {0, size}, {0, 64}, {0, 1}});
+  g.output.set_estimates({{0, 2 * size}, {0, 2 * size}, {0, 64}, {0, 1}});
+  g.output_width.set_estimate(2 * size);
+  g.output_height.set_estimate(2 * size);
+  g.index_space.set_estimate(0);
+}
+
 // Indices are int32 or int64 (Halide's generator type names stop at 32 bits, so the index type is
 // a template parameter and each is registered as its own generator).
 template <typename Index>
@@ -147,12 +159,7 @@ class MaxUnpool : public TunableGenerator<MaxUnpool<Index>> {
     output.dim(0).set_extent(output_width);
     output.dim(1).set_extent(output_height);
 
-    input.set_estimates({{0, 128}, {0, 128}, {0, 64}, {0, 1}});
-    indices.set_estimates({{0, 128}, {0, 128}, {0, 64}, {0, 1}});
-    output.set_estimates({{0, 256}, {0, 256}, {0, 64}, {0, 1}});
-    output_width.set_estimate(256);
-    output_height.set_estimate(256);
-    index_space.set_estimate(0);
+    set_max_unpool_estimates(*this, 128);
     schedules::MaxUnpoolFuncs funcs{output, scattered, input, indices, output, x, y, c, n, i};
     schedules::constrain_max_unpool(funcs, layout);
     if (this->wants_autoscheduler()) return this->autoschedule({output});
@@ -199,14 +206,9 @@ class MaxUnpoolWindows : public TunableGenerator<MaxUnpoolWindows<Index>> {
     output.dim(0).set_extent(output_width);
     output.dim(1).set_extent(output_height);
 
-    input.set_estimates({{0, 64}, {0, 64}, {0, 64}, {0, 1}});
-    indices.set_estimates({{0, 64}, {0, 64}, {0, 64}, {0, 1}});
-    output.set_estimates({{0, 128}, {0, 128}, {0, 64}, {0, 1}});
-    output_width.set_estimate(128);
-    output_height.set_estimate(128);
+    set_max_unpool_estimates(*this, 64);
     window_x.set_estimate(2);
     window_y.set_estimate(2);
-    index_space.set_estimate(0);
     schedules::MaxUnpoolWindowsFuncs funcs{output, input, indices, output, window_x, x, y, c, n};
     schedules::constrain_max_unpool_windows(funcs, layout);
     if (this->wants_autoscheduler()) return this->autoschedule({output});
