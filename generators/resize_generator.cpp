@@ -179,6 +179,10 @@ class Resize : public TunableGenerator<Resize> {
     if (asked >= 0) return asked == 1;
     const Method m = method;
     if (m == Method::kNearest) return true;
+    // A vector of whole periods computes every phase at every element and selects; planes
+    // compute each phase at its own columns only (schedules/resize_schedule.cpp), which wins
+    // from 5 phases on (bench/RESULTS.md).
+    if (phases >= 5) return false;
     return phases * packed() != 9 && (m == Method::kLinear || phases <= 2);
   }
 
@@ -339,10 +343,15 @@ class Resize : public TunableGenerator<Resize> {
     // select with an internal error).
     const bool constant_taps =
         m != Method::kNearest && !wants_autoscheduler() && !get_target().has_gpu_feature();
+    // Offsets lie in [-2, q + 1], so the padded row covers every column read. A clamp of the
+    // scalar table value, not a promise on the vector index: Halide 14 merges the strided stores
+    // of the phases (schedules/resize_schedule.cpp) only across pure expressions, and
+    // unsafe_promise_clamped is not one.
     auto offset = [&](int p, int t) -> Expr {
-      if (!constant_taps) return phase_offset(p, t);
+      Expr table = Halide::clamp(phase_offset(p, t), -2, q + 1);
+      if (!constant_taps) return table;
       const int constant = half_pixel_phase_taps(m, k, q, p, kDefaultCubicA).first + t;
-      return Halide::select(half_pixel_x, constant, phase_offset(p, t));
+      return Halide::select(half_pixel_x, constant, table);
     };
     auto weight = [&](int p, int t) -> Expr {
       if (!constant_taps) return phase_weight(p, t);
@@ -351,8 +360,7 @@ class Resize : public TunableGenerator<Resize> {
     };
     auto sample = [&](int p) -> Expr {
       auto tap_value = [&](int t) -> Expr {
-        // Offsets lie in [-2, q + 1]: the padded row covers every column read.
-        Expr column = Halide::unsafe_promise_clamped(q * (x / k) + offset(p, t), -2, in_w + 2);
+        Expr column = q * (x / k) + offset(p, t);
         return element_order ? padded(column * packed() + c, y, 0, n) : padded(column, y, c, n);
       };
       if (m == Method::kNearest) return tap_value(0);  // a copy

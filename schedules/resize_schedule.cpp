@@ -12,6 +12,11 @@ using Halide::Var;
 
 namespace {
 
+// Phased variants with at least this many phases compute each phase at its own columns only
+// (vectorize_phases). With 2, vectors of whole periods that compute both and select measured as
+// fast or faster: float32 planar at 2x took 1.09-1.22x the time split (bench/RESULTS.md).
+constexpr int kMinSplitPhases = 3;
+
 // Lanes of the stages that read a row with clamped (edge-replicated) columns; see below.
 constexpr int kPaddedLanes = 16;
 
@@ -26,6 +31,26 @@ std::vector<Halide::Stage> with_constant_taps(Func func, const Halide::Expr& con
   if (!constant_taps.defined()) return {func};
   Halide::Stage constant = func.specialize(constant_taps);
   return {constant, func};
+}
+
+// Planar phased rows: output column k * j + p is phase p of period j. Each phase is computed
+// only at its own columns, a dense vector over j (its taps and weights constants, as the split
+// keeps x % k visible), and Halide merges the k strided stores of the unrolled phases into one
+// dense store of interleaved vectors. Vectorizing whole periods instead computes every phase at
+// every column and selects: k times the arithmetic.
+// `tail`: ShiftInwards for the output; RoundUp for an intermediate Func, whose last vector then
+// starts at a multiple of the vector (a shifted start is a `let` in the store's index, and Halide
+// 14 merges the phases' stores only when each index is a plain ramp).
+void vectorize_phases(Halide::Stage stage, const Halide::Var& x, const Halide::Expr& width,
+                      int phases, int lanes, Halide::TailStrategy tail) {
+  Var period("period"), phase("phase"), outer("period_outer"), inner("period_inner");
+  // RoundUp is exact: phased rows are whole periods.
+  stage.specialize(width >= phases * lanes)
+      .split(x, period, phase, phases, Halide::TailStrategy::RoundUp)
+      .split(period, outer, inner, lanes, tail)
+      .reorder(inner, phase, outer)
+      .vectorize(inner)
+      .unroll(phase);
 }
 
 }  // namespace
@@ -61,8 +86,11 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
   int lanes = tunables.vector_lanes > 0
                   ? tunables.vector_lanes
                   : target.natural_vector_size(math_type) * (interpolating ? 2 : 1);
-  // A vector of a phased variant spans whole periods, so each phase sits at fixed lanes.
-  if (f.phases > 1) lanes = std::lcm(lanes, f.phases);
+  // Phased variants from kMinSplitPhases phases compute each phase on vectors of its own `lanes`
+  // columns (vectorize_phases), except in element order. Other phased vectors span whole periods,
+  // so that each phase sits at fixed lanes.
+  const bool split_phases = f.phases >= kMinSplitPhases && !f.element_order;
+  if (f.phases > 1 && !split_phases) lanes = std::lcm(lanes, f.phases);
 
   ImageGeometry geometry(f.input, f.output_param, tunables.layout);
 
@@ -146,8 +174,9 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
     // planes measured slower in chunks (bench/RESULTS.md).
     const int asked = tunables.chunk_width >= 0 ? tunables.chunk_width : f.taps > 2 ? 0 : 256;
     if (asked > 0) {
-      // Whole vectors per chunk, so every chunk starts a phase period (lanes spans whole periods).
-      const int chunk_width = (std::max(asked, lanes) + lanes - 1) / lanes * lanes;
+      // Whole blocks of vectors per chunk, so every chunk starts a phase period.
+      const int block = split_phases ? f.phases * lanes : lanes;
+      const int chunk_width = (std::max(asked, block) + block - 1) / block * block;
       Var chunk("chunk");
       f.output.split(f.x, chunk, f.x, chunk_width, Halide::TailStrategy::GuardWithIf);
       f.resized.compute_at(f.output, chunk).bound_storage(f.x, chunk_width);
@@ -155,13 +184,23 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
       f.resized.compute_at(f.output, rows.row);
     }
     for (Halide::Stage stage : with_constant_taps(f.resized, f.constant_taps)) {
-      vectorize_rows(stage, f.x, f.c, geometry, geometry.output_width(), lanes, Layout::kPlanar);
+      if (split_phases) {
+        vectorize_phases(stage, f.x, geometry.output_width(), f.phases, lanes,
+                         Halide::TailStrategy::RoundUp);
+      } else {
+        vectorize_rows(stage, f.x, f.c, geometry, geometry.output_width(), lanes, Layout::kPlanar);
+      }
     }
     vectorize_rows(f.output, f.x, f.c, geometry, geometry.output_width(), lanes, tunables.layout);
     return;
   }
   for (Halide::Stage stage : with_constant_taps(f.output, f.constant_taps)) {
-    vectorize_rows(stage, f.x, f.c, geometry, geometry.output_width(), lanes, tunables.layout);
+    if (split_phases) {
+      vectorize_phases(stage, f.x, geometry.output_width(), f.phases, lanes,
+                       Halide::TailStrategy::ShiftInwards);
+    } else {
+      vectorize_rows(stage, f.x, f.c, geometry, geometry.output_width(), lanes, tunables.layout);
+    }
   }
 }
 

@@ -156,9 +156,16 @@ TEST_CASE("resize on larger images exercises the vector loops and their tails", 
       {{2, 4, 6, 16}, 9, 24},     // x3/2 RGBA, batch
       {{1, 2, 7, 10}, 21, 30},    // x3 (nearest: the block copy), 2 channels
       {{1, 3, 4, 8}, 6, 12},      // x3/2 at the smallest phased width
-      {{1, 3, 8, 40}, 20, 100},   // x5/2 RGB: no phased variant, the tabled kernels
+      {{1, 3, 8, 40}, 20, 100},   // x5/2 RGB (nearest: the tabled kernels)
       {{2, 4, 6, 16}, 15, 40},    // x5/2 RGBA (packed4 nearest for 16- and 32-bit), batch
       {{1, 1, 5, 12}, 12, 30},    // x5/2, one channel
+      // Rows of at least phases x the vector's lanes, so the phased kernels' vector loops run
+      // (each phase on its own vectors; AVX-512 float32 math: 32 lanes, uint16 fixed point: 64).
+      {{1, 2, 6, 72}, 15, 180},  // x5/2 planar
+      {{1, 3, 4, 72}, 10, 180},  // x5/2 RGB
+      {{1, 1, 4, 70}, 8, 280},   // x4 along W, x2 along H: uint8 bilinear in fixed point
+      {{1, 3, 4, 72}, 8, 144},   // x2 RGB, uint8 bilinear in fixed point
+      {{1, 2, 4, 132}, 6, 198},  // x3/2 planar
   };
   uint32_t seed = 99;
   for (ResizeMethod method :
@@ -546,19 +553,18 @@ TEST_CASE("uint8 bilinear by 2 and 4 (fixed point) is the float32 result rounded
   }
 }
 
-TEST_CASE("packed views spanning 1 GiB or more run variants with 64-bit indices",
-          "[resize][large]") {
-  // Packed RGB/RGBA variants index in 32 bits (cmake/UpsampleHalideLibrary.cmake, SMALL_BUFFERS);
-  // the runtime must give a view whose rows lie 1 GiB apart to the interleaved ones, or Halide
-  // rejects the buffer. The output is an address-space reservation: only the pages of its rows
-  // are ever touched.
+TEST_CASE("views spanning 1 GiB or more run variants with 64-bit indices", "[resize][large]") {
+  // Packed RGB/RGBA variants and phased variants index in 32 bits (SMALL_BUFFERS in
+  // cmake/UpsampleHalideLibrary.cmake); the runtime must give a view whose rows lie 1 GiB apart
+  // to the interleaved or tabled ones, or Halide rejects the buffer. One channel is planar. The
+  // output is an address-space reservation: only the pages of its rows are ever touched.
   if (sizeof(void*) < 8) {
     SUCCEED("skipped: a 3 GiB view needs a 64-bit address space");
     return;
   }
   CpuPolicyGuard on_cpu;                        // a GPU run would copy the whole span to the device
   const int64_t row_stride = int64_t(1) << 30;  // elements: uint8
-  for (int64_t channels : {3, 4}) {
+  for (int64_t channels : {1, 3, 4}) {
     const Shape in{1, channels, 2, 40};
     const int64_t out_h = 4, out_w = 80;
     const size_t span = size_t(row_stride * (out_h - 1) + out_w * channels);
@@ -583,6 +589,10 @@ TEST_CASE("packed views spanning 1 GiB or more run variants with 64-bit indices"
       const upsample::Status st = upsample::resize(in_buf.view, out, o);
       INFO(st.message());
       REQUIRE(st.ok());
+      const std::string variant = upsample::last_kernel_variant();
+      INFO("ran " << variant);
+      CHECK(variant.find("_x2d1_") == std::string::npos);  // not a phased variant
+      CHECK(variant.find("packed") == std::string::npos);
       std::vector<uint32_t> out_bits;  // NCHW, as compare_resize reads them
       for (int64_t c = 0; c < channels; ++c)
         for (int64_t y = 0; y < out_h; ++y)

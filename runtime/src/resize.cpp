@@ -236,7 +236,10 @@ Status resize(const TensorView& input, const TensorView& output, const ResizeOpt
   }
   internal::KernelLayout layout;
   if (Status s = internal::choose_layout(op, {&in_view, &out_view}, &layout); !s.ok()) return s;
-  const internal::Phases phases = horizontal_phases(options, in_w, out_w);
+  // Phased variants have 32-bit indices (generators/CMakeLists.txt): larger views run the tabled.
+  const bool small_views = internal::under_one_gib(in_view) && internal::under_one_gib(out_view);
+  const internal::Phases phases =
+      small_views ? horizontal_phases(options, in_w, out_w) : internal::Phases{};
   const bool fixed_point = fixed_point_bilinear(options, input.dtype, phases, in_h, out_h);
   internal::ResizeKernel kernel = internal::find_resize_kernel(options.method, phases, fixed_point,
                                                                input.dtype, copy_bytes, &layout);
