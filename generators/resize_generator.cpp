@@ -177,12 +177,12 @@ class Resize : public TunableGenerator<Resize> {
     if (!packed() || phases == 0) return false;
     const int asked = tuned("packed_periods", packed_periods);
     if (asked >= 0) return asked == 1;
-    const Method m = method;
-    if (m == Method::kNearest) return true;
     // A vector of whole periods computes every phase at every element and selects; planes
     // compute each phase at its own columns only (schedules/resize_schedule.cpp), which wins
     // from 5 phases on (bench/RESULTS.md).
     if (phases >= 5) return false;
+    const Method m = method;
+    if (m == Method::kNearest) return true;
     return phases * packed() != 9 && (m == Method::kLinear || phases <= 2);
   }
 

@@ -156,7 +156,7 @@ TEST_CASE("resize on larger images exercises the vector loops and their tails", 
       {{2, 4, 6, 16}, 9, 24},     // x3/2 RGBA, batch
       {{1, 2, 7, 10}, 21, 30},    // x3 (nearest: the block copy), 2 channels
       {{1, 3, 4, 8}, 6, 12},      // x3/2 at the smallest phased width
-      {{1, 3, 8, 40}, 20, 100},   // x5/2 RGB (nearest: the tabled kernels)
+      {{1, 3, 8, 40}, 20, 100},   // x5/2 RGB
       {{2, 4, 6, 16}, 15, 40},    // x5/2 RGBA (packed4 nearest for 16- and 32-bit), batch
       {{1, 1, 5, 12}, 12, 30},    // x5/2, one channel
       // Rows of at least phases x the vector's lanes, so the phased kernels' vector loops run
