@@ -200,6 +200,64 @@ TEST_CASE("resize on larger images exercises the vector loops and their tails", 
   }
 }
 
+TEST_CASE("resize runs the phased variant of a ratio that has one", "[resize][dispatch]") {
+  // The phased variants are what makes these ratios fast; a lookup that fell back to the tabled
+  // kernels would still pass every oracle test. CPU only: GPU variants are all tabled.
+  CpuPolicyGuard on_cpu;
+  struct Dispatch {
+    ResizeMethod method;
+    DType dtype;
+    Mem mem;
+    ResizeCase shape;
+    const char* variant;  // a part of the name of the variant that must run
+  };
+  const std::vector<Dispatch> cases = {
+      {ResizeMethod::kBilinear,
+       DType::kFloat32,
+       Mem::kNCHW,
+       {{1, 1, 4, 40}, 10, 100},
+       "resize_linear_x5d2_float32_planar"},
+      {ResizeMethod::kBicubic,
+       DType::kUInt8,
+       Mem::kNHWC,
+       {{1, 3, 4, 40}, 10, 100},
+       "resize_cubic_x5d2_uint8_packed3"},
+      {ResizeMethod::kNearest,
+       DType::kUInt8,
+       Mem::kNCHW,
+       {{1, 1, 4, 40}, 10, 100},
+       "resize_nearest_x5d2_u8_planar"},
+      {ResizeMethod::kNearest,
+       DType::kUInt8,
+       Mem::kNHWC,
+       {{1, 3, 4, 40}, 10, 100},
+       "resize_nearest_x5d2_u8_packed3"},
+      {ResizeMethod::kBilinear,
+       DType::kUInt8,
+       Mem::kNHWC,
+       {{1, 3, 4, 40}, 8, 80},
+       "resize_linear16_x2d1_uint8_packed3"},
+      {ResizeMethod::kBilinear,
+       DType::kFloat32,
+       Mem::kNCHW,
+       {{1, 1, 4, 40}, 6, 60},
+       "resize_linear_x3d2_float32_planar"},
+  };
+  uint32_t seed = 5;
+  for (const Dispatch& d : cases) {
+    ResizeOptions o;
+    o.method = d.method;
+    const std::vector<double> input = random_values(d.dtype, d.shape.in.count(), seed++);
+    INFO(dtype_str(d.dtype) << " " << mem_str(d.mem) << " " << case_str(d.shape) << " "
+                            << options_str(o));
+    CHECK(check_resize(d.dtype, d.mem, input,
+                       expect_resize(input, d.shape.in, d.shape.out_h, d.shape.out_w, o), o) == "");
+    const std::string variant = upsample::last_kernel_variant();
+    INFO("ran " << variant);
+    CHECK(variant.find(d.variant) != std::string::npos);
+  }
+}
+
 TEST_CASE("resize integer results round half to even and saturate", "[resize][rounding]") {
   // align_corners 1x2 -> 1x3 puts output 1 exactly half-way: (a + b) / 2 with a float weight of
   // 0.5, so the kernel's float result is an exact tie and must go to the even integer.
