@@ -211,37 +211,16 @@ TEST_CASE("resize runs the phased variant of a ratio that has one", "[resize][di
     ResizeCase shape;
     const char* variant;  // a part of the name of the variant that must run
   };
+  using M = ResizeMethod;
+  const ResizeCase grey_5_2{{1, 1, 4, 40}, 10, 100}, rgb_5_2{{1, 3, 4, 40}, 10, 100};
+  const ResizeCase rgb_2{{1, 3, 4, 40}, 8, 80}, grey_3_2{{1, 1, 4, 40}, 6, 60};
   const std::vector<Dispatch> cases = {
-      {ResizeMethod::kBilinear,
-       DType::kFloat32,
-       Mem::kNCHW,
-       {{1, 1, 4, 40}, 10, 100},
-       "resize_linear_x5d2_float32_planar"},
-      {ResizeMethod::kBicubic,
-       DType::kUInt8,
-       Mem::kNHWC,
-       {{1, 3, 4, 40}, 10, 100},
-       "resize_cubic_x5d2_uint8_packed3"},
-      {ResizeMethod::kNearest,
-       DType::kUInt8,
-       Mem::kNCHW,
-       {{1, 1, 4, 40}, 10, 100},
-       "resize_nearest_x5d2_u8_planar"},
-      {ResizeMethod::kNearest,
-       DType::kUInt8,
-       Mem::kNHWC,
-       {{1, 3, 4, 40}, 10, 100},
-       "resize_nearest_x5d2_u8_packed3"},
-      {ResizeMethod::kBilinear,
-       DType::kUInt8,
-       Mem::kNHWC,
-       {{1, 3, 4, 40}, 8, 80},
-       "resize_linear16_x2d1_uint8_packed3"},
-      {ResizeMethod::kBilinear,
-       DType::kFloat32,
-       Mem::kNCHW,
-       {{1, 1, 4, 40}, 6, 60},
-       "resize_linear_x3d2_float32_planar"},
+      {M::kBilinear, DType::kFloat32, Mem::kNCHW, grey_5_2, "resize_linear_x5d2_float32_planar"},
+      {M::kBicubic, DType::kUInt8, Mem::kNHWC, rgb_5_2, "resize_cubic_x5d2_uint8_packed3"},
+      {M::kNearest, DType::kUInt8, Mem::kNCHW, grey_5_2, "resize_nearest_x5d2_u8_planar"},
+      {M::kNearest, DType::kUInt8, Mem::kNHWC, rgb_5_2, "resize_nearest_x5d2_u8_packed3"},
+      {M::kBilinear, DType::kUInt8, Mem::kNHWC, rgb_2, "resize_linear16_x2d1_uint8_packed3"},
+      {M::kBilinear, DType::kFloat32, Mem::kNCHW, grey_3_2, "resize_linear_x3d2_float32_planar"},
   };
   uint32_t seed = 5;
   for (const Dispatch& d : cases) {
