@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,10 +22,11 @@ using Element = RESIZE_AB_ELEMENT;
 using Halide::Runtime::Buffer;
 
 int usage(const char* why) {
-  std::fprintf(stderr,
-               "resize_ab: %s\nusage: resize_ab planar|packed3|packed4 NUM DEN [RUNS]\n"
-               "  resizes a 1920x1080 image by NUM/DEN along both axes\n",
-               why);
+  std::fprintf(
+      stderr,
+      "resize_ab: %s\nusage: resize_ab planar|packed3|packed4 NUM DEN [RUNS]\n"
+      "  resizes a 1920x1080 image (RESIZE_AB_SIZE=WxH: another) by NUM/DEN along both axes\n",
+      why);
   return 2;
 }
 
@@ -41,10 +43,16 @@ int main(int argc, char** argv) {
   const int num = std::atoi(argv[2]), den = std::atoi(argv[3]);
   const int runs = argc == 5 ? std::atoi(argv[4]) : 40;
   if (num <= 0 || den <= 0 || runs <= 0) return usage("NUM, DEN and RUNS must be positive");
-  const int width = 1920, height = 1080;
+  // RESIZE_AB_SIZE=WxH resizes another input size (e.g. one whose output stays in the caches).
+  int width = 1920, height = 1080;
+  if (const char* size = std::getenv("RESIZE_AB_SIZE")) {
+    if (std::sscanf(size, "%dx%d", &width, &height) != 2 || width < 8 || height < 8) {
+      return usage("RESIZE_AB_SIZE must be WxH, each at least 8");
+    }
+  }
   const int out_width = width * num / den, out_height = height * num / den;
   if (out_width * den != width * num || out_height * den != height * num) {
-    return usage("NUM/DEN must resize 1920x1080 to whole sizes");
+    return usage("NUM/DEN must resize the input to whole sizes");
   }
   // Packed inputs are rows of elements (W * C wide, one channel), as the runtime passes them.
   Buffer<Element, 4> input(width * channels, height, 1, 1);
@@ -56,9 +64,15 @@ int main(int argc, char** argv) {
                                 {0, out_height, out_width * channels},
                                 {0, channels, c_stride},
                                 {0, 1, out_width * out_height * channels}};
-  std::vector<Element> old_memory(size_t(out_width) * out_height * channels);
-  std::vector<Element> new_memory(old_memory.size());
-  Buffer<Element, 4> old_output(old_memory.data(), 4, dims), new_output(new_memory.data(), 4, dims);
+  // On 64-byte lines, as the runtime's own allocations are and streaming variants require.
+  const size_t elements = size_t(out_width) * out_height * channels;
+  auto aligned = [&] {
+    const size_t bytes = (elements * sizeof(Element) + 63) / 64 * 64;
+    return std::unique_ptr<Element, decltype(&std::free)>(
+        static_cast<Element*>(std::aligned_alloc(64, bytes)), &std::free);
+  };
+  auto old_memory = aligned(), new_memory = aligned();
+  Buffer<Element, 4> old_output(old_memory.get(), 4, dims), new_output(new_memory.get(), 4, dims);
   auto call = [&](auto kernel, Buffer<Element, 4>& output) {
     // half_pixel coordinates (mode 0), sizes give the scales, Keys' a = -0.75, half_pixel taps.
     return kernel(input, out_width, out_height, 0, 0, 0.0, 0.0, -0.75f, false, true, output);
@@ -75,10 +89,10 @@ int main(int argc, char** argv) {
     best_new = std::min(best_new, std::chrono::duration<double, std::milli>(t2 - t1).count());
   }
   size_t differing = 0;
-  for (size_t i = 0; i < old_memory.size(); i++) {
-    differing += std::memcmp(&old_memory[i], &new_memory[i], sizeof(Element)) != 0;
+  for (size_t i = 0; i < elements; i++) {
+    differing += std::memcmp(&old_memory.get()[i], &new_memory.get()[i], sizeof(Element)) != 0;
   }
-  std::printf("old %.3f ms  new %.3f ms  new/old %.2f  differing elements %zu of %zu\n", best_old,
-              best_new, best_new / best_old, differing, old_memory.size());
+  std::printf("%dx%d: old %.3f ms  new %.3f ms  new/old %.2f  differing elements %zu of %zu\n",
+              width, height, best_old, best_new, best_new / best_old, differing, elements);
   return 0;
 }

@@ -7,7 +7,8 @@
 #   bench/resize_ab.sh OLD_CHECKOUT NEW_CHECKOUT "OLD PARAMS" "NEW PARAMS" LAYOUT NUM DEN [RUNS]
 #
 # PARAMS are the resize generator's (as in generators/CMakeLists.txt), with variant=NAME to read
-# its tuned parameters from the checkout's schedules/tuned. Example, the tabled kernel against
+# its tuned parameters from the checkout's schedules/tuned, and streaming=true for a streaming
+# variant (non-temporal stores). RESIZE_AB_SIZE=WxH resizes another input size. Example, the tabled kernel against
 # the 5/2 phased one (uint8 grey 1920x1080 -> 4800x2700):
 #   bench/resize_ab.sh /tmp/old . \
 #     "method=linear layout=planar input.type=uint8 output.type=uint8 variant=resize_linear_uint8_planar" \
@@ -34,13 +35,28 @@ for dir in "$old" "$new"; do
 done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# shellcheck disable=SC2086
-"$old/build/generators/upsample_generators" -g resize -f old_resize -e static_library,h -o "$work" \
-  target="$target-no_runtime" tuned_dir="$old/schedules/tuned" $old_params
-# shellcheck disable=SC2086
-"$new/build/generators/upsample_generators" -g resize -f new_resize -e static_library,h -o "$work" \
-  target="$target" tuned_dir="$new/schedules/tuned" $new_params
+# Each side without the Halide runtime, which is generated once. A side whose PARAMS include
+# streaming=true is compiled through its checkout's upsample_streaming_stores, as the build does.
+generate() {  # CHECKOUT NAME PARAMS
+  local params=$3
+  if [[ " $params " == *" streaming=true "* ]]; then
+    # shellcheck disable=SC2086
+    "$1/build/generators/upsample_generators" -g resize -f "$2" -e llvm_assembly,h -o "$work" \
+      target="$target-no_runtime" tuned_dir="$1/schedules/tuned" $params
+    "$1/build/generators/upsample_streaming_stores" "$work/$2.ll" "$work/$2.o" output >/dev/null
+    echo "$work/$2.o"
+  else
+    # shellcheck disable=SC2086
+    "$1/build/generators/upsample_generators" -g resize -f "$2" -e static_library,h -o "$work" \
+      target="$target-no_runtime" tuned_dir="$1/schedules/tuned" $params
+    echo "$work/$2.a"
+  fi
+}
+old_object=$(generate "$old" old_resize "$old_params")
+new_object=$(generate "$new" new_resize "$new_params")
+"$new/build/generators/upsample_generators" -r halide_runtime -e static_library -o "$work" \
+  target="$target"
 here=$(cd "$(dirname "$0")" && pwd)
 "${CXX:-g++}" -O2 -std=c++17 -DRESIZE_AB_ELEMENT="$element" -I"$work" -I/usr/include/halide14 \
-  "$here/resize_ab.cpp" "$work/old_resize.a" "$work/new_resize.a" -lpthread -ldl -o "$work/resize_ab"
+  "$here/resize_ab.cpp" "$old_object" "$new_object" "$work/halide_runtime.a" -lpthread -ldl -o "$work/resize_ab"
 HL_NUM_THREADS=1 "$work/resize_ab" "$layout" "$num" "$den" "$runs"

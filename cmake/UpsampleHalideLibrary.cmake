@@ -32,11 +32,12 @@ endfunction()
 # upsample_gpu_<NAME>, listed in UPSAMPLE_GPU_<KIND>_KERNELS.
 #
 # Every variant reads its tuned schedule parameters (schedules/tuning.h) from UPSAMPLE_TUNED_DIR
-# under its NAME, and is regenerated when a file there changes. Each is also listed in the
+# under its NAME (or TUNED_AS: a streaming twin reads its ordinary variant's), and is regenerated when a file there changes. Each is also listed in the
 # manifest upsample_variants.json (upsample_write_variant_manifest), from which upsample-tune
 # learns how to generate it.
 function(upsample_add_variant NAME)
-  cmake_parse_arguments(ARG "SMALL_BUFFERS;STREAMING" "GENERATOR;KEY;KIND" "PARAMS" ${ARGN})
+  cmake_parse_arguments(ARG "SMALL_BUFFERS;STREAMING" "GENERATOR;KEY;KIND;TUNED_AS" "PARAMS"
+                        ${ARGN})
   string(REPLACE ", " ";" key_fields "${ARG_KEY}")
   list(GET key_fields 1 phases)
   list(GET key_fields 4 layout)
@@ -49,6 +50,9 @@ function(upsample_add_variant NAME)
     list(TRANSFORM targets REPLACE "-large_buffers" "")
   endif ()
   set(tuning variant=${NAME})
+  if (ARG_TUNED_AS)
+    set(tuning variant=${ARG_TUNED_AS})
+  endif ()
   if (UPSAMPLE_TUNED_DIR)
     list(APPEND tuning tuned_dir=${UPSAMPLE_TUNED_DIR})
   endif ()

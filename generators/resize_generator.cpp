@@ -54,6 +54,10 @@ class Resize : public TunableGenerator<Resize> {
   // vector (each tap a dense load and a shuffle); 0 as planes of channels, interleaved when
   // stored; -1 by rule (choose_element_order()).
   GeneratorParam<int> packed_periods{"packed_periods", -1};
+  // Phased variants on x86: the variant whose stores into the output are non-temporal
+  // (generators/streaming_stores.cpp), for outputs larger than the caches. It requires an aligned
+  // output (require_streaming_alignment); the runtime calls it only for one.
+  GeneratorParam<bool> streaming{"streaming", false};
 
   Input<Buffer<void, 4>> input{"input"};
   // The output size is an input too: the algorithm needs it before the output Func exists. The
@@ -141,6 +145,7 @@ class Resize : public TunableGenerator<Resize> {
     tunables.vector_lanes = tuned("vector_lanes", vector_lanes);
     tunables.rows_per_task = band_rows();
     tunables.chunk_width = tuned("chunk_width", chunk_width);
+    tunables.streaming = streaming;
     set_estimates();
     if (wants_autoscheduler()) {
       schedules::constrain_resize_buffers(funcs, layout);

@@ -10,8 +10,9 @@
 // that joins Halide's parallel tasks) reads the output next.
 //
 // The module was already optimized by Halide; this runs only LLVM's code generator, with the CPU
-// and features Halide recorded in the module's flags. The variants it is used for are copies (no
-// floating-point arithmetic), so nothing else in the code generator's options can change results.
+// and features Halide recorded in the module's flags and the target options Halide would set, so
+// the code differs from Halide's own object only in the stores into the output (the tests compare
+// streaming variants' outputs with the oracle as they do the others').
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Instructions.h>
 #include <llvm/IR/IntrinsicsX86.h>
@@ -74,6 +75,28 @@ bool tags_buffer(const llvm::MDNode* tag, const std::string& buffer) {
     type = llvm::dyn_cast_or_null<llvm::MDNode>(type->getOperand(1).get());
   }
   return false;
+}
+
+// The options Halide 14's own code generator uses for this module (get_target_options in its
+// CodeGen_Internal.cpp), so that floating-point code compiles to the same instructions: with
+// per-instruction fast-math flags, contraction into FMA follows each instruction's flags.
+llvm::TargetOptions halide_target_options(const llvm::Module& module) {
+  const bool per_instruction = int_flag(module, "halide_per_instruction_fast_math_flags");
+  llvm::TargetOptions options;
+  options.AllowFPOpFusion = per_instruction ? llvm::FPOpFusion::Strict : llvm::FPOpFusion::Fast;
+  options.UnsafeFPMath = !per_instruction;
+  options.NoInfsFPMath = !per_instruction;
+  options.NoNaNsFPMath = !per_instruction;
+  options.HonorSignDependentRoundingFPMathOption = !per_instruction;
+  options.NoZerosInBSS = false;
+  options.GuaranteedTailCallOpt = false;
+  options.FunctionSections = true;
+  options.UseInitArray = true;
+  options.FloatABIType =
+      int_flag(module, "halide_use_soft_float_abi") ? llvm::FloatABI::Soft : llvm::FloatABI::Hard;
+  options.RelaxELFRelocations = false;
+  options.MCOptions.ABIName = string_flag(module, "halide_mabi");
+  return options;
 }
 
 // Marks the stores into `buffer`, and fences each function that has one. Returns the count.
@@ -139,9 +162,7 @@ int main(int argc, char** argv) {
   std::string error;
   const llvm::Target* target = llvm::TargetRegistry::lookupTarget(triple.str(), error);
   if (target == nullptr) return fail(error);
-  llvm::TargetOptions options;
-  options.FunctionSections = true;
-  options.UseInitArray = true;
+  const llvm::TargetOptions options = halide_target_options(*module);
   const auto relocation =
       int_flag(*module, "halide_use_pic") ? llvm::Reloc::PIC_ : llvm::Reloc::Static;
   const auto code_model = int_flag(*module, "halide_use_large_code_model") ? llvm::CodeModel::Large

@@ -77,6 +77,7 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
     gpu_tile_image(f.output, f.x, f.y, f.c, f.n, tunables.layout);
     return;
   }
+  if (tunables.streaming) require_streaming_alignment(f.output_param, tunables.layout);
   const bool interpolating = f.taps > 1;
   // Float (or exact uint16) math for interpolation, two vectors per step to hide latency; a copy
   // for nearest.

@@ -16,6 +16,8 @@ struct ResizeTunables {
   // Packed layouts: output pixels resized per step, rounded up to whole vectors; 0: a whole row;
   // -1: by method (see the schedule).
   int chunk_width = -1;
+  bool streaming =
+      false;  // a streaming variant: its output is aligned (require_streaming_alignment)
 };
 
 // The Funcs of one resize pipeline, as the schedule needs to see them.

@@ -1,6 +1,7 @@
-// Streaming (non-temporal) stores (upsample/streaming.h): the streaming variants of unpooling and
-// block-copy nearest resizing give the oracle's outputs bit for bit, run exactly when the output
-// is over the threshold and aligned, and leave every other call to the ordinary variants.
+// Streaming (non-temporal) stores (upsample/streaming.h): the streaming variants of unpooling,
+// block-copy nearest resizing and phased bilinear and bicubic resizing give the oracle's outputs
+// (copies bit for bit), run exactly when the output is over the threshold and aligned, and leave
+// every other call to the ordinary variants.
 #include <catch2/catch.hpp>
 
 #include <cstdint>
@@ -119,6 +120,42 @@ std::string check_unpool(DType dtype, Layout layout, const upsample_ref::Shape& 
   return "";
 }
 
+// The elements of an aligned tensor of `shape` as bits, in NCHW order.
+std::vector<uint32_t> nchw_bits(const AlignedTensor& t, const upsample_ref::Shape& shape) {
+  std::vector<uint32_t> bits;
+  for (int64_t n = 0; n < shape.n; n++)
+    for (int64_t c = 0; c < shape.c; c++)
+      for (int64_t h = 0; h < shape.h; h++)
+        for (int64_t w = 0; w < shape.w; w++) bits.push_back(t.bits(n, c, h, w));
+  return bits;
+}
+
+// Resizes random values from `in_shape` to out_h x out_w (half_pixel, the default options of
+// `method`) into an output `output_offset_bytes` past a 64-byte boundary and compares it with the
+// resize oracle (tests/tensor_utils.h); "" when it agrees.
+std::string check_resize(upsample::ResizeMethod method, DType dtype, Layout layout,
+                         const upsample_ref::Shape& in_shape, int64_t out_h, int64_t out_w,
+                         size_t output_offset_bytes) {
+  const upsample_ref::Shape out_shape{in_shape.n, in_shape.c, out_h, out_w};
+  AlignedTensor in(dtype, layout, in_shape, 0), out(dtype, layout, out_shape, output_offset_bytes);
+  const std::vector<double> values =
+      upsample_test::random_values(dtype, in_shape.count(), uint32_t(out_w * 7 + out_h));
+  size_t i = 0;
+  for (int64_t n = 0; n < in_shape.n; n++)
+    for (int64_t c = 0; c < in_shape.c; c++)
+      for (int64_t h = 0; h < in_shape.h; h++)
+        for (int64_t w = 0; w < in_shape.w; w++) {
+          in.set_bits(n, c, h, w, upsample_test::value_to_bits(values[i++], dtype));
+        }
+  upsample::ResizeOptions options;
+  options.method = method;
+  const upsample::Status status = upsample::resize(in.view, out.view, options);
+  if (!status.ok()) return std::string("resize failed: ") + status.message();
+  return upsample_test::compare_resize(
+      nchw_bits(in, in_shape), nchw_bits(out, out_shape), dtype,
+      upsample_test::expect_resize(values, in_shape, out_h, out_w, options));
+}
+
 // Whether the thread's last call ran a streaming variant, by the variant's name.
 bool last_call_streamed() {
   return std::string(upsample::last_kernel_variant()).find("_streaming_") != std::string::npos;
@@ -212,4 +249,46 @@ TEST_CASE("nearest resize by whole factors streams through the unpooling variant
     for (int64_t w = 0; w < 96; w++)
       for (int64_t c = 0; c < 4; c++) bad += out.bits(0, c, h, w) != in.bits(0, c, h / 2, w / 2);
   CHECK(bad == 0);
+}
+
+TEST_CASE("phased bilinear and bicubic resizes stream for aligned outputs over the threshold",
+          "[streaming][resize]") {
+  if (skip_without_streaming()) return;
+  CpuPolicyGuard on_cpu;
+  const auto method = GENERATE(upsample::ResizeMethod::kBilinear, upsample::ResizeMethod::kBicubic);
+  const auto dtype = GENERATE(DType::kUInt8, DType::kFloat32);
+  // Output rows of 960 elements are whole 64-byte lines for every element size and channel count;
+  // 2x and 4x in uint8 bilinear run in fixed point, 3/2 and 5/2 read 2 input columns per period.
+  struct Ratio {
+    int64_t in_h, in_w;
+  };
+  for (const Ratio ratio : {Ratio{4, 480}, Ratio{4, 240}, Ratio{4, 640}, Ratio{4, 384}}) {
+    const int64_t out_h = ratio.in_h * 960 / ratio.in_w;
+    for (auto [layout, channels] :
+         {std::pair{Layout::kNCHW, 2}, {Layout::kNHWC, 3}, {Layout::kNHWC, 4}}) {
+      const upsample_ref::Shape in_shape{1, channels, ratio.in_h, ratio.in_w};
+      INFO(upsample::dtype_name(dtype)
+           << " " << upsample::layout_name(layout) << " x" << channels << ", " << ratio.in_h << "x"
+           << ratio.in_w << " -> " << out_h << "x960, method " << int(method));
+      {
+        ThresholdGuard stream_everything(0);
+        const uint64_t before = upsample::streaming_store_calls();
+        CHECK(check_resize(method, dtype, layout, in_shape, out_h, 960, 0) == "");
+        INFO("ran " << upsample::last_kernel_variant());
+        CHECK(upsample::streaming_store_calls() == before + 1);
+        CHECK(last_call_streamed());
+      }
+      {
+        // 4 bytes past a line, or under the threshold: the ordinary phased variant.
+        ThresholdGuard stream_everything(0);
+        const uint64_t before = upsample::streaming_store_calls();
+        CHECK(check_resize(method, dtype, layout, in_shape, out_h, 960, 4) == "");
+        CHECK_FALSE(last_call_streamed());
+        ThresholdGuard never(std::numeric_limits<size_t>::max());
+        CHECK(check_resize(method, dtype, layout, in_shape, out_h, 960, 0) == "");
+        CHECK_FALSE(last_call_streamed());
+        CHECK(upsample::streaming_store_calls() == before);
+      }
+    }
+  }
 }

@@ -16,14 +16,19 @@ const Entry<ResizeBackwardKernel> kGpuResizeBackwardKernels[] = {
 }  // namespace
 
 ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, bool fixed_point, DType dtype,
-                                size_t copy_bytes, KernelLayout* layout) {
-  const char* name = method == ResizeMethod::kNearest   ? "nearest"
+                                size_t copy_bytes, KernelLayout* layout, bool streaming) {
+  std::string name = method == ResizeMethod::kNearest   ? "nearest"
                      : method == ResizeMethod::kBicubic ? "cubic"
                      : fixed_point                      ? "linear16"
                                                         : "linear";
+  if (streaming) {
+    // CPU variants only, and never a packed layout's interleaved fallback (there is none).
+    if (call_device() != Device::kCPU) return nullptr;
+    name += "_streaming";
+  }
   const std::string type =
       method == ResizeMethod::kNearest ? bits_key(copy_bytes) : dtype_name(dtype);
-  return lookup(kResizeKernels, kGpuResizeKernels, name, phases, type, *layout, layout);
+  return lookup(kResizeKernels, kGpuResizeKernels, name.c_str(), phases, type, *layout, layout);
 }
 
 ResizeBackwardKernel find_resize_backward_kernel(ResizeMethod method, KernelLayout layout) {

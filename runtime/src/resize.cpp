@@ -7,6 +7,7 @@
 #include "device.h"
 #include "halide_bridge.h"
 #include "kernels.h"
+#include "streaming.h"
 #include "validation.h"
 
 namespace upsample {
@@ -241,16 +242,23 @@ Status resize(const TensorView& input, const TensorView& output, const ResizeOpt
   const internal::Phases phases =
       small_views ? horizontal_phases(options, in_w, out_w) : internal::Phases{};
   const bool fixed_point = fixed_point_bilinear(options, input.dtype, phases, in_h, out_h);
-  internal::ResizeKernel kernel = internal::find_resize_kernel(options.method, phases, fixed_point,
-                                                               input.dtype, copy_bytes, &layout);
-  if (kernel == nullptr && fixed_point) {
-    kernel = internal::find_resize_kernel(options.method, phases, false, input.dtype, copy_bytes,
-                                          &layout);
-  }
-  if (kernel == nullptr) {
-    kernel = internal::find_resize_kernel(options.method, internal::Phases{}, false, input.dtype,
-                                          copy_bytes, &layout);
-  }
+  // The phased variant (in fixed point where it applies), else the general one: the first this
+  // build has.
+  internal::Phases found_phases;
+  bool found_fixed_point = false;
+  auto find = [&]() -> internal::ResizeKernel {
+    for (const auto& [p, fixed] : {std::pair{phases, fixed_point}, std::pair{phases, false},
+                                   std::pair{internal::Phases{}, false}}) {
+      if (internal::ResizeKernel k = internal::find_resize_kernel(
+              options.method, p, fixed, input.dtype, copy_bytes, &layout)) {
+        found_phases = p;
+        found_fixed_point = fixed;
+        return k;
+      }
+    }
+    return nullptr;
+  };
+  internal::ResizeKernel kernel = find();
   if (kernel == nullptr) {
     return Status(StatusCode::kUnsupported, internal::no_kernel_prefix(op) + "" +
                                                 resize_method_name(options.method) +
@@ -259,11 +267,28 @@ Status resize(const TensorView& input, const TensorView& output, const ResizeOpt
   const halide_type_t type = options.method == ResizeMethod::kNearest
                                  ? internal::bits_type(copy_bytes)
                                  : internal::value_type(input.dtype);
+  internal::HalideBuffer out(out_view, type);
+  // A phased variant's streaming twin where the output allows it (upsample/streaming.h): the
+  // same computation with non-temporal stores. The deciding lookup comes last, so that
+  // last_kernel_variant() names the kernel that runs.
+  if (found_phases.out > 0) {
+    internal::KernelLayout twin_layout = layout;
+    const internal::ResizeKernel twin =
+        internal::find_resize_kernel(options.method, found_phases, found_fixed_point, input.dtype,
+                                     copy_bytes, &twin_layout, true);
+    const bool planar = layout == internal::KernelLayout::kPlanar;
+    if (twin != nullptr && twin_layout == layout &&
+        internal::prepare_streaming_stores(out.get(), planar)) {
+      kernel = twin;
+      internal::count_streaming_call();
+    } else if (twin != nullptr) {
+      kernel = find();  // records the ordinary variant again
+    }
+  }
   // The layout of the variant found (a packed layout may have fallen back to interleaved).
   const bool packed =
       layout == internal::KernelLayout::kPacked3 || layout == internal::KernelLayout::kPacked4;
   internal::HalideBuffer in(packed ? internal::packed_rows(in_view) : in_view, type);
-  internal::HalideBuffer out(out_view, type);
   const bool half_pixel_x = half_pixel_taps(options, phases);
   return internal::call_kernel(op, [&] {
     return kernel(in.get(), int32_t(out_w), int32_t(out_h), int(options.coordinate_mode),
