@@ -175,9 +175,9 @@ class Resize : public TunableGenerator<Resize> {
 
   // Whether a phased packed variant computes its rows in element order. Each output element then
   // costs a shuffle per tap, where planes cost one interleave per output element: by default
-  // element order for copies and linear, and for cubic up to 2 phases (cubic at 3x and 4x, and
-  // RGB at 3x and 3/2, whose 9-element periods fill no whole vector, measured slower:
-  // bench/RESULTS.md).
+  // element order below 5 phases for copies and linear, and for cubic up to 2 phases (cubic at 3x
+  // and 4x, RGB at 3x and 3/2, whose 9-element periods fill no whole vector, and every ratio from
+  // 5 phases, as 5/2, measured slower: bench/RESULTS.md).
   bool choose_element_order() {
     if (!packed() || phases == 0) return false;
     const int asked = tuned("packed_periods", packed_periods);

@@ -154,6 +154,18 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
     }
   }
 
+  // The stage that interpolates along x (and its constant-tap specialization): each phase at its
+  // own columns, or vectors of whole periods. `tail`: see vectorize_phases.
+  auto vectorize_interpolation = [&](Func func, Layout layout, Halide::TailStrategy tail) {
+    for (Halide::Stage stage : with_constant_taps(func, f.constant_taps)) {
+      if (split_phases) {
+        vectorize_phases(stage, f.x, geometry.output_width(), f.phases, lanes, tail);
+      } else {
+        vectorize_rows(stage, f.x, f.c, geometry, geometry.output_width(), lanes, layout);
+      }
+    }
+  };
+
   // Phased variants in element order: whole phase periods of packed pixels per vector (the taps
   // are dense loads and shuffles; generators/resize_generator.cpp).
   const bool packed = packed_channels(tunables.layout) != 0;
@@ -184,25 +196,11 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
     } else {
       f.resized.compute_at(f.output, rows.row);
     }
-    for (Halide::Stage stage : with_constant_taps(f.resized, f.constant_taps)) {
-      if (split_phases) {
-        vectorize_phases(stage, f.x, geometry.output_width(), f.phases, lanes,
-                         Halide::TailStrategy::RoundUp);
-      } else {
-        vectorize_rows(stage, f.x, f.c, geometry, geometry.output_width(), lanes, Layout::kPlanar);
-      }
-    }
+    vectorize_interpolation(f.resized, Layout::kPlanar, Halide::TailStrategy::RoundUp);
     vectorize_rows(f.output, f.x, f.c, geometry, geometry.output_width(), lanes, tunables.layout);
     return;
   }
-  for (Halide::Stage stage : with_constant_taps(f.output, f.constant_taps)) {
-    if (split_phases) {
-      vectorize_phases(stage, f.x, geometry.output_width(), f.phases, lanes,
-                       Halide::TailStrategy::ShiftInwards);
-    } else {
-      vectorize_rows(stage, f.x, f.c, geometry, geometry.output_width(), lanes, tunables.layout);
-    }
-  }
+  vectorize_interpolation(f.output, tunables.layout, Halide::TailStrategy::ShiftInwards);
 }
 
 }  // namespace upsample::schedules
