@@ -25,7 +25,8 @@ target=${RESIZE_AB_TARGET:-x86-64-linux-avx-avx2-avx512-avx512_skylake-avx512_ca
 case "$old_params" in
   *input.type=float32*) element=float ;;
   *input.type=uint8*) element=uint8_t ;;
-  *) echo "resize_ab.sh: PARAMS need input.type=uint8 or float32" >&2; exit 2 ;;
+  *input.type=uint32*) element=uint32_t ;;
+  *) echo "resize_ab.sh: PARAMS need input.type=uint8, uint32 or float32" >&2; exit 2 ;;
 esac
 for dir in "$old" "$new"; do
   if [ ! -x "$dir/build/generators/upsample_generators" ]; then

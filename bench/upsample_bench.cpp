@@ -406,8 +406,8 @@ int main(int argc, char** argv) {
   out << "- bound = (input bytes + output bytes) / copy bandwidth at that thread count; "
          "x bound = time / bound (1.0 = as fast as a streaming copy of the same bytes); "
          "x ordinary = time / the bound with the ordinary-store copy loop's bandwidth (what a "
-         "kernel without non-temporal stores can reach; of ours unpooling, nearest by whole "
-         "factors and bilinear and bicubic at 2x, 4x, 1.5x and 2.5x stream, for aligned outputs of "
+         "kernel without non-temporal stores can reach; of ours unpooling, nearest, "
+         "and bilinear and bicubic at 2x, 4x, 1.5x and 2.5x stream, for aligned outputs of "
       << fmt("%.1f", double(upsample::streaming_store_threshold()) / (1 << 20))
       << " MiB and more: upsample/streaming.h)\n";
   out << "- goal: the row's speed goal (bench/goals.h); verdict: met or MISS against x bound (and "

@@ -1,7 +1,7 @@
 // Streaming (non-temporal) stores (upsample/streaming.h): the streaming variants of unpooling,
-// block-copy nearest resizing and phased bilinear and bicubic resizing give the oracle's outputs
-// (copies bit for bit), run exactly when the output is over the threshold and aligned, and leave
-// every other call to the ordinary variants.
+// block-copy nearest resizing and phased resizing (nearest, bilinear, bicubic) give the oracle's
+// outputs (copies bit for bit), run exactly when the output is over the threshold and aligned, and
+// leave every other call to the ordinary variants.
 #include <catch2/catch.hpp>
 
 #include <cstdint>
@@ -251,11 +251,11 @@ TEST_CASE("nearest resize by whole factors streams through the unpooling variant
   CHECK(bad == 0);
 }
 
-TEST_CASE("phased bilinear and bicubic resizes stream for aligned outputs over the threshold",
-          "[streaming][resize]") {
+TEST_CASE("phased resizes stream for aligned outputs over the threshold", "[streaming][resize]") {
   if (skip_without_streaming()) return;
   CpuPolicyGuard on_cpu;
-  const auto method = GENERATE(upsample::ResizeMethod::kBilinear, upsample::ResizeMethod::kBicubic);
+  const auto method = GENERATE(upsample::ResizeMethod::kNearest, upsample::ResizeMethod::kBilinear,
+                               upsample::ResizeMethod::kBicubic);
   const auto dtype = GENERATE(DType::kUInt8, DType::kFloat32);
   // Output rows of 960 elements are whole 64-byte lines for every element size and channel count;
   // 2x and 4x in uint8 bilinear run in fixed point, 3/2 and 5/2 read 2 input columns per period.
@@ -266,6 +266,13 @@ TEST_CASE("phased bilinear and bicubic resizes stream for aligned outputs over t
     const int64_t out_h = ratio.in_h * 960 / ratio.in_w;
     for (auto [layout, channels] :
          {std::pair{Layout::kNCHW, 2}, {Layout::kNHWC, 3}, {Layout::kNHWC, 4}}) {
+      // Nearest by whole factors is the unpool copy (tested above), and float32 RGBA (a packed
+      // copy of 32-bit elements) has no phased nearest variant.
+      const bool whole = 960 % ratio.in_w == 0;
+      if (method == upsample::ResizeMethod::kNearest &&
+          (whole || (channels == 4 && dtype == DType::kFloat32))) {
+        continue;
+      }
       const upsample_ref::Shape in_shape{1, channels, ratio.in_h, ratio.in_w};
       INFO(upsample::dtype_name(dtype)
            << " " << upsample::layout_name(layout) << " x" << channels << ", " << ratio.in_h << "x"

@@ -5,8 +5,9 @@
 //
 // x86-64 builds made with the x86-64 preset (not the GPU presets, which import its generators)
 // have streaming variants of unpooling (nearest and bed of nails), which also serves
-// nearest resizing by whole factors, and of bilinear and bicubic resizing by 2, 4, 3/2 and 5/2
-// along the width (the phased variants), for planar tensors and dense RGB/RGBA pixels. A call uses
+// nearest resizing by whole factors, and of the phased resizes along the width (bilinear and
+// bicubic by 2, 4, 3/2 and 5/2, nearest by 3/2 and 5/2), for planar tensors and dense RGB/RGBA
+// pixels. A call uses
 // one when its output has at least the threshold's bytes, starts on a 64-byte boundary and its
 // row, plane and image strides are multiples of 64 bytes (as PyTorch, OpenCV and aligned_alloc
 // buffers of most widths are); otherwise it stores as usual. Results are the same either way.
