@@ -17,6 +17,12 @@ namespace {
 // fast or faster: float32 planar at 2x took 1.09-1.22x the time split (bench/RESULTS.md).
 constexpr int kMinSplitPhases = 3;
 
+// Output rows per parallel task of a streaming variant, at least. Each task ends by draining the
+// write-combining buffers (SFENCE, and the runtime's locked bookkeeping), which short tasks pay
+// often: uint8 planar 5/2 with 640-byte rows took 1.21x the ordinary variant's time in tasks of 8
+// rows and 0.84x its own 8-row time in tasks of 32 (bench/RESULTS.md, "Streaming twins").
+constexpr int kStreamingRowsPerTask = 32;
+
 // Lanes of the stages that read a row with clamped (edge-replicated) columns; see below.
 constexpr int kPaddedLanes = 16;
 
@@ -102,8 +108,10 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
 
   // Rows are split into tasks, and tasks (with channels and images) run in parallel.
   Var task("task");
-  RowTasks rows =
-      split_rows(f.output, f.x, f.y, f.c, f.n, task, tunables.layout, tunables.rows_per_task);
+  const int rows_per_task = tunables.streaming
+                                ? std::max(tunables.rows_per_task, kStreamingRowsPerTask)
+                                : tunables.rows_per_task;
+  RowTasks rows = split_rows(f.output, f.x, f.y, f.c, f.n, task, tunables.layout, rows_per_task);
 
   // Tabled variants: each task's band of output rows reads a band of input rows, resized along x
   // once per task (`across`; planes of pixels for packed layouts).
