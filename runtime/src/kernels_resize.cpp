@@ -17,18 +17,16 @@ const Entry<ResizeBackwardKernel> kGpuResizeBackwardKernels[] = {
 
 ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, bool fixed_point, DType dtype,
                                 size_t copy_bytes, KernelLayout* layout, bool streaming) {
-  std::string name = method == ResizeMethod::kNearest   ? "nearest"
-                     : method == ResizeMethod::kBicubic ? "cubic"
-                     : fixed_point                      ? "linear16"
-                                                        : "linear";
-  if (streaming) {
-    // CPU variants only, and never a packed layout's interleaved fallback (there is none).
-    if (call_device() != Device::kCPU) return nullptr;
-    name += "_streaming";
-  }
+  // Streaming twins are CPU variants only.
+  if (streaming && call_device() != Device::kCPU) return nullptr;
+  const char* name = method == ResizeMethod::kNearest
+                         ? (streaming ? "nearest_streaming" : "nearest")
+                     : method == ResizeMethod::kBicubic ? (streaming ? "cubic_streaming" : "cubic")
+                     : fixed_point ? (streaming ? "linear16_streaming" : "linear16")
+                                   : (streaming ? "linear_streaming" : "linear");
   const std::string type =
       method == ResizeMethod::kNearest ? bits_key(copy_bytes) : dtype_name(dtype);
-  return lookup(kResizeKernels, kGpuResizeKernels, name.c_str(), phases, type, *layout, layout);
+  return lookup(kResizeKernels, kGpuResizeKernels, name, phases, type, *layout, layout);
 }
 
 ResizeBackwardKernel find_resize_backward_kernel(ResizeMethod method, KernelLayout layout) {

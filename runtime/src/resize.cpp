@@ -269,16 +269,17 @@ Status resize(const TensorView& input, const TensorView& output, const ResizeOpt
                                  : internal::value_type(input.dtype);
   internal::HalideBuffer out(out_view, type);
   // A phased variant's streaming twin where the output allows it (upsample/streaming.h): the
-  // same computation with non-temporal stores. The deciding lookup comes last, so that
-  // last_kernel_variant() names the kernel that runs.
-  if (found_phases.out > 0) {
+  // same computation with non-temporal stores. The output is checked first, so most calls look
+  // up nothing more; the deciding lookup comes last, so that last_kernel_variant() names the
+  // kernel that runs. (prepare_streaming_stores only zeroes strides of extent-1 dimensions,
+  // which the ordinary variant never steps along either.)
+  if (found_phases.out > 0 &&
+      internal::prepare_streaming_stores(out.get(), layout == internal::KernelLayout::kPlanar)) {
     internal::KernelLayout twin_layout = layout;
     const internal::ResizeKernel twin =
         internal::find_resize_kernel(options.method, found_phases, found_fixed_point, input.dtype,
                                      copy_bytes, &twin_layout, true);
-    const bool planar = layout == internal::KernelLayout::kPlanar;
-    if (twin != nullptr && twin_layout == layout &&
-        internal::prepare_streaming_stores(out.get(), planar)) {
+    if (twin != nullptr && twin_layout == layout) {
       kernel = twin;
       internal::count_streaming_call();
     } else if (twin != nullptr) {
