@@ -108,7 +108,7 @@ double time_ms(const std::function<void()>& run, halide_buffer_t* sync, bool qui
   run();
   halide_device_sync(nullptr, sync);
   std::vector<double> times;
-  const int runs = quick ? 1 : 15;
+  const int runs = quick ? 1 : 50;
   for (int i = 0; i < runs; i++) {
     const auto start = std::chrono::steady_clock::now();
     run();

@@ -224,7 +224,7 @@ void schedule_conv_weight_grad(ConvWeightGradFuncs& f, const Halide::Target& tar
         .reorder(ii, oi, io, oo, f.tx, f.ty)
         .gpu_blocks(io, oo, f.tx)
         .gpu_threads(ii, oi);
-    f.sum.compute_at(f.grad_weights, oi);
+    f.sum.compute_at(f.grad_weights, ii);
     return;
   }
 
