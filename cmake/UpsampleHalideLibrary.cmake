@@ -86,12 +86,6 @@ function(upsample_add_variant NAME)
   if (UPSAMPLE_GPU STREQUAL "opencl" AND ARG_PARAMS MATCHES "float16")
     set(gpu_variant OFF)  # see cmake/UpsampleTargets.cmake
   endif ()
-  # Known problem: the weight-gradient kernel corrupts PoCL's heap (glibc reports a double free
-  # when PoCL releases a buffer), so on OpenCL the weight gradient runs on the CPU until that is
-  # understood. Its CUDA variant is generated and its PTX checked.
-  if (UPSAMPLE_GPU STREQUAL "opencl" AND ARG_GENERATOR STREQUAL "conv_weight_grad")
-    set(gpu_variant OFF)
-  endif ()
   if (gpu_variant)
     add_halide_library(upsample_gpu_${NAME}
                        FROM ${UPSAMPLE_GENERATOR}

@@ -285,7 +285,8 @@ class UnpoolIndexCheck : public TunableGenerator<UnpoolIndexCheck<Index>> {
     window_x.set_estimate(2);
     window_y.set_estimate(2);
     index_space.set_estimate(0);
-    schedules::UnpoolIndexCheckFuncs funcs{bad_rows, any_bad, indices, element.x, window_y, y, n};
+    schedules::UnpoolIndexCheckFuncs funcs{bad_rows,  any_bad,  indices, element.x,
+                                           element.y, window_y, y,       n};
     schedules::constrain_unpool_index_check(funcs, layout);
     if (this->wants_autoscheduler()) return this->autoschedule({bad_rows});
     schedules::schedule_unpool_index_check(funcs, this->get_target(), layout);

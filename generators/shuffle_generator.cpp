@@ -80,7 +80,7 @@ class Shuffle : public TunableGenerator<Shuffle> {
       autoschedule({output});
       return;
     }
-    schedules::ShuffleFuncs funcs{output, input, output, x, y, c, n};
+    schedules::ShuffleFuncs funcs{output, input, output, fx, fy, x, y, c, n};
     schedules::ShuffleTunables tunables;
     tunables.layout = layout;
     tunables.vector_lanes = tuned("vector_lanes", vector_lanes);

@@ -48,6 +48,30 @@ void gpu_tile_image(Halide::Stage stage, const Halide::Var& x, const Halide::Var
   stage.gpu_threads(xi, yi);
 }
 
+void specialize_factor_2(Halide::Func output, const Halide::Expr& factor_x,
+                         const Halide::Expr& factor_y) {
+  output.specialize(factor_x == 2 && factor_y == 2);
+}
+
+void gpu_compute_tables(const std::vector<Halide::Func>& tables, const Halide::Target& target) {
+  for (Halide::Func table : tables) {
+    if (!table.defined()) continue;
+    table.compute_root();
+    if (!target.has_feature(Halide::Target::CUDA)) continue;
+    const std::vector<Halide::Var> args = table.args();
+    Halide::Var outer("table_outer"), inner("table_inner");
+    table.split(args[0], outer, inner, 64, Halide::TailStrategy::GuardWithIf);
+    if (args.size() == 1) {
+      table.gpu_blocks(outer);
+    } else if (args.size() == 2) {
+      table.gpu_blocks(outer, args[1]);
+    } else {
+      table.gpu_blocks(outer, args[1], args[2]);  // no table has more than three axes
+    }
+    table.gpu_threads(inner);
+  }
+}
+
 RowTasks split_rows(Halide::Func output, const Halide::Var& x, const Halide::Var& y,
                     const Halide::Var& c, const Halide::Var& n, const Halide::Var& task,
                     Layout layout, int rows_per_task) {

@@ -16,6 +16,19 @@ void gpu_tile_image(Halide::Stage stage, const Halide::Var& x, const Halide::Var
                     const Halide::Var& c, const Halide::Var& n, Layout layout, int tile_x = 16,
                     int tile_y = 8);
 
+// GPU: a kernel of its own for factor 2 along both axes (the usual one), in which the divisions
+// by the factor are shifts. A GPU has no integer divider: one division by a run-time value is tens
+// of instructions, and these kernels do little else per element. Call after scheduling `output`,
+// whose schedule the specialization copies.
+void specialize_factor_2(Halide::Func output, const Halide::Expr& factor_x,
+                         const Halide::Expr& factor_y);
+
+// GPU: the small tables a kernel reads (taps or source columns per output row or column), each
+// computed before the kernel. On CUDA in a kernel of its own, one thread per entry: on the host
+// each table was computed serially and copied to the device at every call. OpenCL keeps them on
+// the host: the weights are computed in float64, which OpenCL devices need not have.
+void gpu_compute_tables(const std::vector<Halide::Func>& tables, const Halide::Target& target);
+
 // Planar buffers need unit stride in x (Halide's default); interleaved ones unit stride in c with
 // any x stride (so crops and channel subsets of NHWC images work too); packed ones exactly 3 or 4
 // dense channels. Every buffer starts at 0, as the runtime's views do.

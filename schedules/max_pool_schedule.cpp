@@ -100,7 +100,17 @@ void schedule_unpool_index_check(UnpoolIndexCheckFuncs& f, const Halide::Target&
   // Bandwidth-bound: wide vector compares folded into one flag, rows in parallel tasks.
   const int lanes = target.natural_vector_size(Halide::UInt(64));
   if (target.has_gpu_feature()) {
-    Halide::Var yo("yo"), yi("yi");
+    // Rows are few (N x H) and long (C x W): one thread per row and outer element flags its
+    // stretch along the contiguous axis (rfactor), then one thread per row folds those flags.
+    Halide::Var v("v"), vo("vo"), vi("vi"), yo("yo"), yi("yi");
+    Halide::Func partial = f.any_bad.update().rfactor(f.across, v);
+    Halide::Func partial_rows = partial.in();
+    partial_rows.compute_root()
+        .split(v, vo, vi, 64, Halide::TailStrategy::GuardWithIf)
+        .reorder(vi, vo, f.y, f.n)
+        .gpu_blocks(vo, f.y, f.n)
+        .gpu_threads(vi);
+    partial.compute_at(partial_rows, vi);
     f.bad_rows.split(f.y, yo, yi, 64, Halide::TailStrategy::GuardWithIf)
         .gpu_blocks(yo, f.n)
         .gpu_threads(yi);

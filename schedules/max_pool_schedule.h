@@ -33,6 +33,7 @@ struct UnpoolIndexCheckFuncs {
   Halide::Func any_bad;   // its reduction over the row's elements
   Halide::OutputImageParam indices;
   Halide::RVar contiguous;  // the reduction's inner, contiguous axis
+  Halide::RVar across;      // its outer axis
   Halide::Expr window_y;    // the windows' height, an input of the pipeline
   Halide::Var y, n;
 };

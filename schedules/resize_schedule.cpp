@@ -75,11 +75,9 @@ void constrain_resize_buffers(const ResizeFuncs& f, Layout layout) {
 void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeTunables& tunables) {
   constrain_resize_buffers(f, tunables.layout);
   if (target.has_gpu_feature()) {
-    // The tap tables are computed on the host and copied to the device; every other stage is
-    // inlined into one thread per output pixel.
-    for (Func table : f.tables) {
-      if (table.defined()) table.compute_root();
-    }
+    // The tap tables first (gpu_compute_tables); every other stage is inlined into one thread
+    // per output pixel.
+    gpu_compute_tables(f.tables, target);
     gpu_tile_image(f.output, f.x, f.y, f.c, f.n, tunables.layout);
     return;
   }

@@ -12,6 +12,7 @@ void schedule_shuffle(ShuffleFuncs& f, const Halide::Target& target,
   geometry.constrain_strides();
   if (target.has_gpu_feature()) {
     gpu_tile_image(f.output, f.x, f.y, f.c, f.n, tunables.layout);
+    specialize_factor_2(f.output, f.factor_x, f.factor_y);
     return;
   }
   Halide::Var task("task");

@@ -17,6 +17,7 @@ struct ShuffleFuncs {
   Halide::Func output;
   Halide::OutputImageParam input;
   Halide::OutputImageParam output_param;
+  Halide::Expr factor_x, factor_y;
   Halide::Var x, y, c, n;
 };
 

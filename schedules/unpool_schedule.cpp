@@ -12,8 +12,9 @@ void schedule_unpool(UnpoolFuncs& f, const Halide::Target& target, const UnpoolT
   ImageGeometry geometry(f.input, f.output_param, tunables.layout);
   geometry.constrain_strides();
   if (target.has_gpu_feature()) {
-    f.source_column.compute_root();  // on the host
+    gpu_compute_tables({f.source_column}, target);
     gpu_tile_image(f.output, f.x, f.y, f.c, f.n, tunables.layout);
+    specialize_factor_2(f.output, f.factor_x, f.factor_y);
     return;
   }
 
