@@ -36,14 +36,25 @@ void require_streaming_alignment(Halide::OutputImageParam output, Layout layout)
 
 void gpu_tile_image(Halide::Stage stage, const Halide::Var& x, const Halide::Var& y,
                     const Halide::Var& c, const Halide::Var& n, Layout layout, int tile_x,
-                    int tile_y) {
+                    int tile_y, int rows_per_thread) {
   Halide::Var xo("gpu_xo"), xi("gpu_xi"), yo("gpu_yo"), yi("gpu_yi"), plane("gpu_plane");
+  Halide::Var row("gpu_row");
   stage.split(x, xo, xi, tile_x, Halide::TailStrategy::GuardWithIf)
-      .split(y, yo, yi, tile_y, Halide::TailStrategy::GuardWithIf);
+      .split(y, yo, yi, tile_y * rows_per_thread, Halide::TailStrategy::GuardWithIf);
+  std::vector<Halide::VarOrRVar> order;
+  if (layout != Layout::kPlanar) order.push_back(c);
+  if (rows_per_thread > 1) {
+    stage.split(yi, yi, row, rows_per_thread).unroll(row);
+    order.push_back(row);
+  }
+  order.insert(order.end(), {xi, yi, xo, yo});
+  if (layout == Layout::kPlanar) order.push_back(c);
+  order.push_back(n);
+  stage.reorder(order);
   if (layout == Layout::kPlanar) {
-    stage.reorder(xi, yi, xo, yo, c, n).fuse(c, n, plane).gpu_blocks(xo, yo, plane);
+    stage.fuse(c, n, plane).gpu_blocks(xo, yo, plane);
   } else {
-    stage.reorder(c, xi, yi, xo, yo, n).gpu_blocks(xo, yo, n);
+    stage.gpu_blocks(xo, yo, n);
   }
   stage.gpu_threads(xi, yi);
 }

@@ -12,9 +12,14 @@ namespace upsample::schedules {
 // planes (planar), or over the tiles and n, each thread looping over its pixel's channels
 // (interleaved). Works for a Func's pure definition and for update stages (reduction loops stay
 // inside the thread).
+// Output rows per GPU thread of the copy and interpolation kernels (resize, unpool, shuffle).
+constexpr int kGpuRowsPerThread = 4;
+
+// rows_per_thread > 1: each thread computes that many consecutive rows of its column (unrolled),
+// so that its per-thread index arithmetic and the column's table reads serve several outputs.
 void gpu_tile_image(Halide::Stage stage, const Halide::Var& x, const Halide::Var& y,
                     const Halide::Var& c, const Halide::Var& n, Layout layout, int tile_x = 16,
-                    int tile_y = 8);
+                    int tile_y = 8, int rows_per_thread = 1);
 
 // GPU: a kernel of its own for factor 2 along both axes (the usual one), in which the divisions
 // by the factor are shifts. A GPU has no integer divider: one division by a run-time value is tens

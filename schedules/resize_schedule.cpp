@@ -78,7 +78,7 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
     // The tap tables first (gpu_compute_tables); every other stage is inlined into one thread
     // per output pixel.
     gpu_compute_tables(f.tables, target);
-    gpu_tile_image(f.output, f.x, f.y, f.c, f.n, tunables.layout);
+    gpu_tile_image(f.output, f.x, f.y, f.c, f.n, tunables.layout, 16, 8, kGpuRowsPerThread);
     return;
   }
   if (tunables.streaming) require_streaming_alignment(f.output_param, tunables.layout);

@@ -11,7 +11,7 @@ void schedule_shuffle(ShuffleFuncs& f, const Halide::Target& target,
   ImageGeometry geometry(f.input, f.output_param, tunables.layout);
   geometry.constrain_strides();
   if (target.has_gpu_feature()) {
-    gpu_tile_image(f.output, f.x, f.y, f.c, f.n, tunables.layout);
+    gpu_tile_image(f.output, f.x, f.y, f.c, f.n, tunables.layout, 16, 8, kGpuRowsPerThread);
     specialize_factor_2(f.output, f.factor_x, f.factor_y);
     return;
   }

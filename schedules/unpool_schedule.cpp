@@ -13,7 +13,7 @@ void schedule_unpool(UnpoolFuncs& f, const Halide::Target& target, const UnpoolT
   geometry.constrain_strides();
   if (target.has_gpu_feature()) {
     gpu_compute_tables({f.source_column}, target);
-    gpu_tile_image(f.output, f.x, f.y, f.c, f.n, tunables.layout);
+    gpu_tile_image(f.output, f.x, f.y, f.c, f.n, tunables.layout, 16, 8, kGpuRowsPerThread);
     specialize_factor_2(f.output, f.factor_x, f.factor_y);
     return;
   }
