@@ -8,15 +8,14 @@
 
 namespace upsample::schedules {
 
-// GPU: one thread per pixel of a tile_x x tile_y tile; blocks over the tiles and the fused (c, n)
-// planes (planar), or over the tiles and n, each thread looping over its pixel's channels
-// (interleaved). Works for a Func's pure definition and for update stages (reduction loops stay
-// inside the thread).
 // Output rows per GPU thread of the copy and interpolation kernels (resize, unpool, shuffle).
 constexpr int kGpuRowsPerThread = 4;
 
-// rows_per_thread > 1: each thread computes that many consecutive rows of its column (unrolled),
-// so that its per-thread index arithmetic and the column's table reads serve several outputs.
+// GPU: tile_x x tile_y threads per block, each computing rows_per_thread consecutive rows of its
+// column (unrolled, so that its index arithmetic and its column's table reads serve them all);
+// blocks over the tiles and the fused (c, n) planes (planar), or over the tiles and n, each thread
+// looping over its pixel's channels (interleaved). Works for a Func's pure definition and for
+// update stages (reduction loops stay inside the thread).
 void gpu_tile_image(Halide::Stage stage, const Halide::Var& x, const Halide::Var& y,
                     const Halide::Var& c, const Halide::Var& n, Layout layout, int tile_x = 16,
                     int tile_y = 8, int rows_per_thread = 1);

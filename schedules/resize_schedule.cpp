@@ -75,8 +75,8 @@ void constrain_resize_buffers(const ResizeFuncs& f, Layout layout) {
 void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeTunables& tunables) {
   constrain_resize_buffers(f, tunables.layout);
   if (target.has_gpu_feature()) {
-    // The tap tables first (gpu_compute_tables); every other stage is inlined into one thread
-    // per output pixel.
+    // The tap tables first (gpu_compute_tables); every other stage is inlined into the output's
+    // threads.
     gpu_compute_tables(f.tables, target);
     gpu_tile_image(f.output, f.x, f.y, f.c, f.n, tunables.layout, 16, 8, kGpuRowsPerThread);
     return;
