@@ -59,9 +59,32 @@ void gpu_tile_image(Halide::Stage stage, const Halide::Var& x, const Halide::Var
   stage.gpu_threads(xi, yi);
 }
 
-void specialize_factor_2(Halide::Func output, const Halide::Expr& factor_x,
-                         const Halide::Expr& factor_y) {
-  output.specialize(factor_x == 2 && factor_y == 2);
+void gpu_tile_output(Halide::Func output, const Halide::Var& x, const Halide::Var& y,
+                     const Halide::Var& c, const Halide::Var& n, Layout layout,
+                     const Halide::Expr& channels, const Halide::Expr& factor_x,
+                     const Halide::Expr& factor_y) {
+  if (layout == Layout::kPlanar) {
+    gpu_tile_image(output, x, y, c, n, layout, 16, 8, kGpuRowsPerThread);
+  } else {
+    Halide::Var element("gpu_element"), eo("gpu_eo"), ei("gpu_ei"), yo("gpu_yo"), yi("gpu_yi");
+    Halide::Var row("gpu_row");
+    output.reorder(c, x, y, n)
+        .fuse(c, x, element)
+        .split(element, eo, ei, 64, Halide::TailStrategy::GuardWithIf)
+        .split(y, yo, yi, 2 * kGpuRowsPerThread, Halide::TailStrategy::GuardWithIf)
+        .split(yi, yi, row, kGpuRowsPerThread)
+        .unroll(row)
+        .reorder(row, ei, yi, eo, yo, n)
+        .gpu_blocks(eo, yo, n)
+        .gpu_threads(ei, yi);
+  }
+  const bool factors = factor_x.defined();
+  const Halide::Expr factor_2 = factors ? factor_x == 2 && factor_y == 2 : Halide::Expr();
+  if (layout != Layout::kPlanar) {
+    Halide::Stage rgb = output.specialize(channels == 3);
+    if (factors) rgb.specialize(factor_2);
+  }
+  if (factors) output.specialize(factor_2);
 }
 
 void gpu_compute_tables(const std::vector<Halide::Func>& tables, const Halide::Target& target) {

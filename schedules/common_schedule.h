@@ -20,12 +20,18 @@ void gpu_tile_image(Halide::Stage stage, const Halide::Var& x, const Halide::Var
                     const Halide::Var& c, const Halide::Var& n, Layout layout, int tile_x = 16,
                     int tile_y = 8, int rows_per_thread = 1);
 
-// GPU: a kernel of its own for factor 2 along both axes (the usual one), in which the divisions
-// by the factor are shifts. A GPU has no integer divider: one division by a run-time value is tens
-// of instructions, and these kernels do little else per element. Call after scheduling `output`,
-// whose schedule the specialization copies.
-void specialize_factor_2(Halide::Func output, const Halide::Expr& factor_x,
-                         const Halide::Expr& factor_y);
+// GPU: the copy and interpolation kernels (resize, unpool, pixel shuffle). Planar outputs:
+// gpu_tile_image with kGpuRowsPerThread rows per thread. Interleaved outputs: threads over the
+// elements of a row (pixel and channel fused), so that a warp's loads and stores are contiguous
+// (a thread per pixel, looping over its channels, stores them a pixel apart across the warp),
+// with a kernel for 3 channels, in which the split of an element into pixel and channel divides by
+// a constant. Given factor_x and factor_y, also a kernel for factor 2 along both axes, in which
+// the divisions by the factor are shifts: a GPU has no integer divider, and one division by a
+// run-time value is tens of instructions where these kernels do little else per element.
+void gpu_tile_output(Halide::Func output, const Halide::Var& x, const Halide::Var& y,
+                     const Halide::Var& c, const Halide::Var& n, Layout layout,
+                     const Halide::Expr& channels, const Halide::Expr& factor_x = Halide::Expr(),
+                     const Halide::Expr& factor_y = Halide::Expr());
 
 // GPU: the small tables a kernel reads (taps or source columns per output row or column), each
 // computed before the kernel. On CUDA in a kernel of its own, one thread per entry: on the host

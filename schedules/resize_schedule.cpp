@@ -78,7 +78,7 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
     // The tap tables first (gpu_compute_tables); every other stage is inlined into the output's
     // threads.
     gpu_compute_tables(f.tables, target);
-    gpu_tile_image(f.output, f.x, f.y, f.c, f.n, tunables.layout, 16, 8, kGpuRowsPerThread);
+    gpu_tile_output(f.output, f.x, f.y, f.c, f.n, tunables.layout, f.output_param.dim(2).extent());
     return;
   }
   if (tunables.streaming) require_streaming_alignment(f.output_param, tunables.layout);

@@ -11,8 +11,8 @@ void schedule_shuffle(ShuffleFuncs& f, const Halide::Target& target,
   ImageGeometry geometry(f.input, f.output_param, tunables.layout);
   geometry.constrain_strides();
   if (target.has_gpu_feature()) {
-    gpu_tile_image(f.output, f.x, f.y, f.c, f.n, tunables.layout, 16, 8, kGpuRowsPerThread);
-    specialize_factor_2(f.output, f.factor_x, f.factor_y);
+    gpu_tile_output(f.output, f.x, f.y, f.c, f.n, tunables.layout, f.output_param.dim(2).extent(),
+                    f.factor_x, f.factor_y);
     return;
   }
   Halide::Var task("task");

@@ -13,8 +13,8 @@ void schedule_unpool(UnpoolFuncs& f, const Halide::Target& target, const UnpoolT
   geometry.constrain_strides();
   if (target.has_gpu_feature()) {
     gpu_compute_tables({f.source_column}, target);
-    gpu_tile_image(f.output, f.x, f.y, f.c, f.n, tunables.layout, 16, 8, kGpuRowsPerThread);
-    specialize_factor_2(f.output, f.factor_x, f.factor_y);
+    gpu_tile_output(f.output, f.x, f.y, f.c, f.n, tunables.layout, f.output_param.dim(2).extent(),
+                    f.factor_x, f.factor_y);
     return;
   }
 
