@@ -36,25 +36,14 @@ void require_streaming_alignment(Halide::OutputImageParam output, Layout layout)
 
 void gpu_tile_image(Halide::Stage stage, const Halide::Var& x, const Halide::Var& y,
                     const Halide::Var& c, const Halide::Var& n, Layout layout, int tile_x,
-                    int tile_y, int rows_per_thread) {
+                    int tile_y) {
   Halide::Var xo("gpu_xo"), xi("gpu_xi"), yo("gpu_yo"), yi("gpu_yi"), plane("gpu_plane");
-  Halide::Var row("gpu_row");
   stage.split(x, xo, xi, tile_x, Halide::TailStrategy::GuardWithIf)
-      .split(y, yo, yi, tile_y * rows_per_thread, Halide::TailStrategy::GuardWithIf);
-  std::vector<Halide::VarOrRVar> order;
-  if (layout != Layout::kPlanar) order.push_back(c);
-  if (rows_per_thread > 1) {
-    stage.split(yi, yi, row, rows_per_thread).unroll(row);
-    order.push_back(row);
-  }
-  order.insert(order.end(), {xi, yi, xo, yo});
-  if (layout == Layout::kPlanar) order.push_back(c);
-  order.push_back(n);
-  stage.reorder(order);
+      .split(y, yo, yi, tile_y, Halide::TailStrategy::GuardWithIf);
   if (layout == Layout::kPlanar) {
-    stage.fuse(c, n, plane).gpu_blocks(xo, yo, plane);
+    stage.reorder(xi, yi, xo, yo, c, n).fuse(c, n, plane).gpu_blocks(xo, yo, plane);
   } else {
-    stage.gpu_blocks(xo, yo, n);
+    stage.reorder(c, xi, yi, xo, yo, n).gpu_blocks(xo, yo, n);
   }
   stage.gpu_threads(xi, yi);
 }
@@ -63,24 +52,29 @@ void gpu_tile_output(Halide::Func output, const Halide::Var& x, const Halide::Va
                      const Halide::Var& c, const Halide::Var& n, Layout layout,
                      const Halide::Expr& channels, const Halide::Expr& factor_x,
                      const Halide::Expr& factor_y) {
-  if (layout == Layout::kPlanar) {
-    gpu_tile_image(output, x, y, c, n, layout, 16, 8, kGpuRowsPerThread);
-  } else {
-    Halide::Var element("gpu_element"), eo("gpu_eo"), ei("gpu_ei"), yo("gpu_yo"), yi("gpu_yi");
-    Halide::Var row("gpu_row");
-    output.reorder(c, x, y, n)
-        .fuse(c, x, element)
-        .split(element, eo, ei, 64, Halide::TailStrategy::GuardWithIf)
-        .split(y, yo, yi, 2 * kGpuRowsPerThread, Halide::TailStrategy::GuardWithIf)
-        .split(yi, yi, row, kGpuRowsPerThread)
-        .unroll(row)
-        .reorder(row, ei, yi, eo, yo, n)
-        .gpu_blocks(eo, yo, n)
-        .gpu_threads(ei, yi);
+  const bool planar = layout == Layout::kPlanar;
+  // The axis a block's threads run along: x, or a row's elements (pixel and channel fused).
+  Halide::Var column = x;
+  if (!planar) {
+    column = Halide::Var("gpu_element");
+    output.reorder(c, x, y, n).fuse(c, x, column);
   }
+  const int tile_columns = planar ? 16 : 64, tile_rows = planar ? 8 : 2;
+  Halide::Var co("gpu_xo"), ci("gpu_xi"), yo("gpu_yo"), yi("gpu_yi"), row("gpu_row");
+  Halide::Var plane("gpu_plane");
+  output.split(column, co, ci, tile_columns, Halide::TailStrategy::GuardWithIf)
+      .split(y, yo, yi, tile_rows * kGpuRowsPerThread, Halide::TailStrategy::GuardWithIf)
+      .split(yi, yi, row, kGpuRowsPerThread)
+      .unroll(row);
+  if (planar) {
+    output.reorder(row, ci, yi, co, yo, c, n).fuse(c, n, plane).gpu_blocks(co, yo, plane);
+  } else {
+    output.reorder(row, ci, yi, co, yo, n).gpu_blocks(co, yo, n);
+  }
+  output.gpu_threads(ci, yi);
   const bool factors = factor_x.defined();
   const Halide::Expr factor_2 = factors ? factor_x == 2 && factor_y == 2 : Halide::Expr();
-  if (layout != Layout::kPlanar) {
+  if (!planar) {
     Halide::Stage rgb = output.specialize(channels == 3);
     if (factors) rgb.specialize(factor_2);
   }

@@ -11,19 +11,20 @@ namespace upsample::schedules {
 // Output rows per GPU thread of the copy and interpolation kernels (resize, unpool, shuffle).
 constexpr int kGpuRowsPerThread = 4;
 
-// GPU: tile_x x tile_y threads per block, each computing rows_per_thread consecutive rows of its
-// column (unrolled, so that its index arithmetic and its column's table reads serve them all);
-// blocks over the tiles and the fused (c, n) planes (planar), or over the tiles and n, each thread
-// looping over its pixel's channels (interleaved). Works for a Func's pure definition and for
-// update stages (reduction loops stay inside the thread).
+// GPU: one thread per pixel of a tile_x x tile_y tile; blocks over the tiles and the fused (c, n)
+// planes (planar), or over the tiles and n, each thread looping over its pixel's channels
+// (interleaved). Works for a Func's pure definition and for update stages (reduction loops stay
+// inside the thread).
 void gpu_tile_image(Halide::Stage stage, const Halide::Var& x, const Halide::Var& y,
                     const Halide::Var& c, const Halide::Var& n, Layout layout, int tile_x = 16,
-                    int tile_y = 8, int rows_per_thread = 1);
+                    int tile_y = 8);
 
-// GPU: the copy and interpolation kernels (resize, unpool, pixel shuffle). Planar outputs:
-// gpu_tile_image with kGpuRowsPerThread rows per thread. Interleaved outputs: threads over the
-// elements of a row (pixel and channel fused), so that a warp's loads and stores are contiguous
-// (a thread per pixel, looping over its channels, stores them a pixel apart across the warp),
+// GPU: the copy and interpolation kernels (resize, unpool, pixel shuffle). Each thread computes
+// kGpuRowsPerThread consecutive rows of its column (unrolled, so that its index arithmetic and its
+// column's table reads serve them all). Planar outputs: blocks of 16x8 threads over x and y, and
+// over the fused (c, n) planes. Interleaved outputs: blocks of 64x2 threads over the elements of a
+// row (pixel and channel fused) and y, so that a warp's loads and stores are contiguous (a thread
+// per pixel, looping over its channels, stores them a pixel apart across the warp), and over n;
 // with a kernel for 3 channels, in which the split of an element into pixel and channel divides by
 // a constant. Given factor_x and factor_y, also a kernel for factor 2 along both axes, in which
 // the divisions by the factor are shifts: a GPU has no integer divider, and one division by a
