@@ -40,10 +40,15 @@ class Resize : public TunableGenerator<Resize> {
   // variants only where that holds.
   GeneratorParam<int> phases{"phases", 0};
   GeneratorParam<int> phase_stride{"phase_stride", 1};
-  // uint8 bilinear only: weights that are multiples of 1/16 along both axes (the runtime checks:
-  // output/input ratios whose numerator divides 8) make every product and sum an exact 16-bit
-  // integer, so the float result, rounded half to even, is computed exactly in uint16 lanes.
-  GeneratorParam<bool> fixed_point{"fixed_point", false};
+  // uint8 bilinear and bicubic, 0 (float32 math) or U: every weight along both axes is a multiple
+  // of 1/U (the runtime checks, from the ratios and modes), so every product and sum is an exact
+  // integer in U^2-ths and the result is the exact value rounded half to even. Bilinear sums stay
+  // in 0..255 U^2, in uint16 lanes for U <= 16: twice the lanes of float32, with no conversions.
+  // U = 16 serves 2x and 4x (and 8x along y), 12 serves 3/2 (and 2x, 3x along y), 10 serves 5/2.
+  // Bicubic's negative taps need int32 lanes (|sum| < 255 * 1.375^2 U^2 < 2^31 for U <= 2048):
+  // as many lanes as float32, without the conversions. U = 256 serves 2x (Keys' a = -0.75 or
+  // -0.5; the weights of t = 1/4 and 3/4 are 256ths).
+  GeneratorParam<int> weight_units{"weight_units", 0};
   GeneratorParam<int> vector_lanes{"vector_lanes", 0};
   // Output rows per parallel task; 0: 8 for phased variants, and 32 for tabled ones, whose task
   // resizes its band of input rows along x once (bench/RESULTS.md has the measurements).
@@ -78,6 +83,14 @@ class Resize : public TunableGenerator<Resize> {
 
   void generate() {
     const Method m = method;
+    const int units = weight_units;
+    if (units != 0) {
+      // See weight_units: the bounds on U keep every sum in range.
+      _halide_user_assert(m != Method::kNearest && phases > 0 && input.type() == Halide::UInt(8) &&
+                          units >= 1 && units <= (m == Method::kLinear ? 16 : 2048))
+          << "weight_units (" << units
+          << ") is for phased uint8 variants: linear from 1 to 16, cubic from 1 to 2048";
+    }
     element_order = choose_element_order();
     Expr in_w = input.dim(0).extent() / std::max(1, packed()), in_h = input.dim(1).extent();
     InterpolationParams params{coordinate_mode, nearest_mode, cubic_a, exclude_outside};
@@ -92,17 +105,17 @@ class Resize : public TunableGenerator<Resize> {
       Func source_row("source_row");
       source_row(x, y, c, n) = vertical_source(row(0));
       resized(x, y, c, n) = phased_horizontal(m, in_w, params, source_row);
-    } else if (fixed_point) {
-      // Sums of 16ths of 16ths of 0..255 stay below 65536.
-      Expr v = Halide::cast<uint16_t>(0);
+    } else if (units > 0) {
+      // The exact sums (see weight_units): U-ths of 0..255, then U-ths of those.
+      Expr v = Halide::cast(fixed_point_type(), 0);
       for (int k = 0; k < tap_count(m); k++) {
-        v += sixteenths(y_weight(y, k)) * Halide::cast<uint16_t>(vertical_source(row(k)));
+        v += in_units(y_weight(y, k)) * Halide::cast(fixed_point_type(), vertical_source(row(k)));
       }
       vertical(x, y, c, n) = v;
-      Expr h = phased_horizontal(m, in_w, params, vertical);
-      // h / 256 rounded to nearest, ties to even.
-      Expr odd = (h >> 8) & 1;
-      resized(x, y, c, n) = Halide::cast<uint8_t>((h + 127 + odd) >> 8);
+      Expr h = divide_round_half_even(phased_horizontal(m, in_w, params, vertical), units * units);
+      // Linear results lie in 0..255; cubic's overshoot is clamped.
+      resized(x, y, c, n) =
+          m == Method::kLinear ? Halide::cast<uint8_t>(h) : Halide::saturating_cast<uint8_t>(h);
     } else {
       Expr v = 0.0f;
       for (int k = 0; k < tap_count(m); k++) {
@@ -135,7 +148,9 @@ class Resize : public TunableGenerator<Resize> {
     funcs.n = n;
     funcs.phases = phases;
     funcs.element_order = element_order;
-    funcs.fixed_point = fixed_point;
+    funcs.math_type = m == Method::kNearest ? output.type()
+                      : units > 0           ? fixed_point_type()
+                                            : Halide::Float(32);
     funcs.taps = tap_count(m);
     if (phases > 0 && m != Method::kNearest && !get_target().has_gpu_feature()) {
       funcs.constant_taps = half_pixel_x;
@@ -176,8 +191,9 @@ class Resize : public TunableGenerator<Resize> {
   // Whether a phased packed variant computes its rows in element order. Each output element then
   // costs a shuffle per tap, where planes cost one interleave per output element: by default
   // element order below 5 phases for copies and linear, and for cubic up to 2 phases (cubic at 3x
-  // and 4x, RGB at 3x and 3/2, whose 9-element periods fill no whole vector, and every ratio from
-  // 5 phases, as 5/2, measured slower: bench/RESULTS.md).
+  // and 4x, RGB at 3x and 3/2, whose 9-element periods fill no whole vector, uint8 RGBA at 3
+  // phases, uint8 RGB cubic, and every ratio from 5 phases, as 5/2, measured slower:
+  // bench/RESULTS.md).
   bool choose_element_order() {
     if (!packed() || phases == 0) return false;
     const int asked = tuned("packed_periods", packed_periods);
@@ -186,6 +202,12 @@ class Resize : public TunableGenerator<Resize> {
     // compute each phase at its own columns only (schedules/resize_schedule.cpp), which wins
     // from 5 phases on (bench/RESULTS.md).
     if (phases >= 5) return false;
+    // uint8 at 3 phases (RGBA 3/2: 12-byte periods) measured faster in planes: 0.36x the time
+    // in uint16 fixed point, 0.86x in float32 math; float32 RGBA took 1.25x in planes. uint8 RGB
+    // cubic at 2x: the streaming twin in element order took 2.45x the planes twin's time (the
+    // tuner chose planes for the float32-math variant too). bench/RESULTS.md has the runs.
+    const bool bytes = input.type().bits() == 8;
+    if (bytes && (phases == 3 || (Method(method) == Method::kCubic && packed() == 3))) return false;
     const Method m = method;
     if (m == Method::kNearest) return true;
     return phases * packed() != 9 && (m == Method::kLinear || phases <= 2);
@@ -369,9 +391,9 @@ class Resize : public TunableGenerator<Resize> {
         return element_order ? padded(column * packed() + c, y, 0, n) : padded(column, y, c, n);
       };
       if (m == Method::kNearest) return tap_value(0);  // a copy
-      if (fixed_point) {
-        Expr h = Halide::cast<uint16_t>(0);
-        for (int t = 0; t < tap_count(m); t++) h += sixteenths(weight(p, t)) * tap_value(t);
+      if (weight_units > 0) {
+        Expr h = Halide::cast(fixed_point_type(), 0);
+        for (int t = 0; t < tap_count(m); t++) h += in_units(weight(p, t)) * tap_value(t);
         return h;
       }
       Expr h = 0.0f;
@@ -383,9 +405,14 @@ class Resize : public TunableGenerator<Resize> {
     return h;
   }
 
-  // A weight that is a multiple of 1/16 (as the fixed-point variants are only used for), in 16ths.
-  static Expr sixteenths(const Expr& weight) {
-    return Halide::cast<uint16_t>(Halide::round(weight * 16.0f));
+  // The lanes of the fixed-point sums (see weight_units).
+  Halide::Type fixed_point_type() const {
+    return Method(method) == Method::kLinear ? Halide::UInt(16) : Halide::Int(32);
+  }
+
+  // A weight that is a multiple of 1/U (as the fixed-point variants are only used for), in U-ths.
+  Expr in_units(const Expr& weight) const {
+    return Halide::cast(fixed_point_type(), Halide::round(weight * float(int(weight_units))));
   }
 
   // Integers: round to nearest, ties to even, then saturate.

@@ -83,14 +83,10 @@ void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeT
   }
   if (tunables.streaming) require_streaming_alignment(f.output_param, tunables.layout);
   const bool interpolating = f.taps > 1;
-  // Float (or exact uint16) math for interpolation, two vectors per step to hide latency; a copy
-  // for nearest.
-  const Halide::Type math_type = !interpolating  ? f.output_param.type()
-                                 : f.fixed_point ? Halide::UInt(16)
-                                                 : Halide::Float(32);
+  // Interpolation: two vectors of its math per step, to hide latency.
   int lanes = tunables.vector_lanes > 0
                   ? tunables.vector_lanes
-                  : target.natural_vector_size(math_type) * (interpolating ? 2 : 1);
+                  : target.natural_vector_size(f.math_type) * (interpolating ? 2 : 1);
   // Phased variants from kMinSplitPhases phases compute each phase on vectors of its own `lanes`
   // columns (vectorize_phases), except in element order. Other phased vectors span whole periods,
   // so that each phase sits at fixed lanes.

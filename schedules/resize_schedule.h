@@ -37,8 +37,10 @@ struct ResizeFuncs {
   // Phased packed variants: rows in element order (`padded` holds elements, the output is
   // vectorized in whole periods) instead of planes of channels.
   bool element_order = false;
-  bool fixed_point = false;  // interpolation in uint16 lanes instead of float32
-  int taps = 1;              // input pixels per output pixel along each axis (1 nearest, 4 cubic)
+  // The lanes of the arithmetic: float32, or the integers of a fixed-point variant, or for
+  // nearest (a copy) the element type.
+  Halide::Type math_type = Halide::Float(32);
+  int taps = 1;  // input pixels per output pixel along each axis (1 nearest, 4 cubic)
   // Phased linear and cubic variants: the condition under which the horizontal taps are
   // constants, which the CPU schedule specializes on. Undefined otherwise.
   Halide::Expr constant_taps;

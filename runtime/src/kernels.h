@@ -69,11 +69,11 @@ struct Phases {
 };
 
 // Nearest is a copy and is looked up by element size; bilinear and bicubic by dtype and phases,
-// bilinear also by whether it runs in fixed point. A packed layout without a variant of its own
-// falls back to the interleaved one: `layout` is then set to the layout the kernel has. nullptr
-// when this build has none. streaming: the phased variant's twin with non-temporal stores
-// (upsample/streaming.h), on the CPU only.
-ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, bool fixed_point, DType dtype,
+// bilinear and bicubic also by the weight units of a fixed-point variant (0: float). A packed
+// layout without a variant of its own falls back to the interleaved one: `layout` is then set to
+// the layout the kernel has. nullptr when this build has none. streaming: the phased variant's twin
+// with non-temporal stores (upsample/streaming.h), on the CPU only.
+ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, int weight_units, DType dtype,
                                 size_t copy_bytes, KernelLayout* layout, bool streaming = false);
 // streaming: the variant with non-temporal stores (upsample/streaming.h), nullptr where none.
 UnpoolKernel find_unpool_kernel(UnpoolMode mode, size_t element_bytes, KernelLayout layout,

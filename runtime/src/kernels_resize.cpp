@@ -1,4 +1,6 @@
 // The resize variants of this build.
+#include <cstdio>
+
 #include "kernel_table.h"
 
 namespace upsample::internal {
@@ -15,15 +17,18 @@ const Entry<ResizeBackwardKernel> kGpuResizeBackwardKernels[] = {
 
 }  // namespace
 
-ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, bool fixed_point, DType dtype,
+ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, int weight_units, DType dtype,
                                 size_t copy_bytes, KernelLayout* layout, bool streaming) {
   // Streaming twins are CPU variants only.
   if (streaming && call_device() != Device::kCPU) return nullptr;
-  const char* name = method == ResizeMethod::kNearest
-                         ? (streaming ? "nearest_streaming" : "nearest")
-                     : method == ResizeMethod::kBicubic ? (streaming ? "cubic_streaming" : "cubic")
-                     : fixed_point ? (streaming ? "linear16_streaming" : "linear16")
-                                   : (streaming ? "linear_streaming" : "linear");
+  // The dispatch key's name (generators/CMakeLists.txt): fixed point is linearU or cubicU.
+  // Formatted on the stack, as this runs on every call (%.0d prints nothing for 0).
+  const char* method_name = method == ResizeMethod::kNearest   ? "nearest"
+                            : method == ResizeMethod::kBicubic ? "cubic"
+                                                               : "linear";
+  const int units = method == ResizeMethod::kNearest ? 0 : weight_units;
+  char name[48];
+  std::snprintf(name, sizeof(name), "%s%.0d%s", method_name, units, streaming ? "_streaming" : "");
   const std::string type =
       method == ResizeMethod::kNearest ? bits_key(copy_bytes) : dtype_name(dtype);
   return lookup(kResizeKernels, kGpuResizeKernels, name, phases, type, *layout, layout);

@@ -117,18 +117,41 @@ internal::Phases horizontal_phases(const ResizeOptions& options, int64_t length_
   return ratio;
 }
 
-// True when uint8 bilinear can run exactly in 16-bit fixed point: every weight along both axes
-// is a multiple of 1/16. With a ratio out/in = p/q in lowest terms the coordinates' fractions
-// have denominator 2p (half-pixel modes) or p (asymmetric), so p must divide 8; along x the
-// phased variants for p = 2 and 4 exist.
-bool fixed_point_bilinear(const ResizeOptions& options, DType dtype, internal::Phases x_phases,
-                          int64_t in_h, int64_t out_h) {
-  if (options.method != ResizeMethod::kBilinear || dtype != DType::kUInt8) return false;
-  if (x_phases.in != 1 || (x_phases.out != 2 && x_phases.out != 4)) return false;
-  if (options.coordinate_mode == CoordinateMode::kAlignCorners) return false;
+// The weight units U of the fixed-point uint8 variant for this call (generators/
+// resize_generator.cpp, weight_units), or 0 where none applies: every weight along both axes must
+// be a multiple of 1/U. With a ratio out/in = p/q in lowest terms the coordinates' fractions t
+// have denominator 2p (half-pixel modes) or p (asymmetric), so linear weights are multiples of
+// 1/(2p), and cubic ones, cubics in t whose coefficients are multiples of 1/4 (Keys' a = -0.75 or
+// -0.5), of 1/(4 (2p)^3). The phased variants: bilinear by 2 and 4 along x in 16ths, by 3/2 in
+// 12ths, by 5/2 in 10ths; bicubic by 2 in 256ths.
+int fixed_point_units(const ResizeOptions& options, DType dtype, internal::Phases x_phases,
+                      int64_t in_h, int64_t out_h) {
+  if (dtype != DType::kUInt8 || options.coordinate_mode == CoordinateMode::kAlignCorners) return 0;
+  const bool cubic = options.method == ResizeMethod::kBicubic;
+  if (cubic && options.cubic_a != -0.75f && options.cubic_a != -0.5f) return 0;
+  struct Variant {
+    ResizeMethod method;
+    internal::Phases phases;
+    int units;
+  };
+  constexpr Variant kVariants[] = {{ResizeMethod::kBilinear, {2, 1}, 16},
+                                   {ResizeMethod::kBilinear, {4, 1}, 16},
+                                   {ResizeMethod::kBilinear, {3, 2}, 12},
+                                   {ResizeMethod::kBilinear, {5, 2}, 10},
+                                   {ResizeMethod::kBicubic, {2, 1}, 256}};
+  int units = 0;
+  for (const Variant& v : kVariants) {
+    if (v.method == options.method && v.phases.out == x_phases.out && v.phases.in == x_phases.in) {
+      units = v.units;
+    }
+  }
+  if (units == 0) return 0;
   const internal::Phases y = reduced_ratio(in_h, out_h);
-  if (8 % y.out != 0) return false;
-  return options.scale_h == 0.0 || options.scale_h == double(y.out) / double(y.in);
+  const int64_t t_denominator = 2 * int64_t(y.out);
+  const int64_t needed = cubic ? 4 * t_denominator * t_denominator * t_denominator : t_denominator;
+  if (units % needed != 0) return 0;
+  if (options.scale_h != 0.0 && options.scale_h != double(y.out) / double(y.in)) return 0;
+  return units;
 }
 
 // True when the x taps are ONNX half_pixel's for the phased ratio, with Keys' a = -0.75 for
@@ -241,18 +264,18 @@ Status resize(const TensorView& input, const TensorView& output, const ResizeOpt
   const bool small_views = internal::under_one_gib(in_view) && internal::under_one_gib(out_view);
   const internal::Phases phases =
       small_views ? horizontal_phases(options, in_w, out_w) : internal::Phases{};
-  const bool fixed_point = fixed_point_bilinear(options, input.dtype, phases, in_h, out_h);
+  const int weight_units = fixed_point_units(options, input.dtype, phases, in_h, out_h);
   // The phased variant (in fixed point where it applies), else the general one: the first this
   // build has.
   internal::Phases found_phases;
-  bool found_fixed_point = false;
+  int found_weight_units = 0;
   auto find = [&]() -> internal::ResizeKernel {
-    for (const auto& [p, fixed] : {std::pair{phases, fixed_point}, std::pair{phases, false},
-                                   std::pair{internal::Phases{}, false}}) {
+    for (const auto& [p, units] : {std::pair{phases, weight_units}, std::pair{phases, 0},
+                                   std::pair{internal::Phases{}, 0}}) {
       if (internal::ResizeKernel k = internal::find_resize_kernel(
-              options.method, p, fixed, input.dtype, copy_bytes, &layout)) {
+              options.method, p, units, input.dtype, copy_bytes, &layout)) {
         found_phases = p;
-        found_fixed_point = fixed;
+        found_weight_units = units;
         return k;
       }
     }
@@ -277,7 +300,7 @@ Status resize(const TensorView& input, const TensorView& output, const ResizeOpt
       internal::prepare_streaming_stores(out.get(), layout == internal::KernelLayout::kPlanar)) {
     internal::KernelLayout twin_layout = layout;
     const internal::ResizeKernel twin =
-        internal::find_resize_kernel(options.method, found_phases, found_fixed_point, input.dtype,
+        internal::find_resize_kernel(options.method, found_phases, found_weight_units, input.dtype,
                                      copy_bytes, &twin_layout, true);
     if (twin != nullptr && twin_layout == layout) {
       kernel = twin;

@@ -34,7 +34,7 @@ search)
   mkdir "$work/dir" && cp "$work/tuned.json" "$work/dir/"
   "$generator" -g resize -f f -e static_library -o "$work" \
     target=x86-64-linux-sse41-no_runtime method=linear layout=planar phases=2 \
-    phase_stride=1 fixed_point=true input.type=uint8 output.type=uint8 \
+    phase_stride=1 weight_units=16 input.type=uint8 output.type=uint8 \
     variant=resize_linear16_x2d1_uint8_planar tuned_dir="$work/dir" ||
     fail "the generator rejected the tuned file"
   # Resuming: the same command measures nothing again.
@@ -68,7 +68,7 @@ qemu)
 tuned-file)
   gen() {  # gen TARGET TUNED_DIR: generate resize_linear16_x2d1_uint8_planar
     "$generator" -g resize -f f -e static_library -o "$work" "target=$1" method=linear \
-      layout=planar phases=2 phase_stride=1 fixed_point=true input.type=uint8 output.type=uint8 \
+      layout=planar phases=2 phase_stride=1 weight_units=16 input.type=uint8 output.type=uint8 \
       variant=resize_linear16_x2d1_uint8_planar tuned_dir="$2"
   }
   mkdir "$work/bogus" "$work/good" "$work/broken"

@@ -50,7 +50,7 @@ const std::map<std::string, std::string> kTargetPresets = {
 // 64-channel NCHW float32 map, at 2x, 4x and 1.5x; unpooling; pixel shuffle.
 const char* kDefaultVariants =
     "^resize_(nearest_u8_packed3|nearest_u32_(packed3|planar)|nearest_x3d2_u8_packed3|"
-    "linear16_x[24]d1_uint8_packed3|linear_x3d2_uint8_packed3|"
+    "linear16_x[24]d1_uint8_packed3|linear12_x3d2_uint8_packed3|"
     "(linear|cubic)_x(2d1|4d1|3d2)_float32_(packed3|planar)|cubic_x(2d1|4d1|3d2)_uint8_packed3)$|"
     "^unpool_(nearest|bed_of_nails)_(u8_packed3|u32_packed3|u32_planar)$|"
     "^shuffle_to_space_x[02]_u32_planar$";

@@ -45,7 +45,9 @@ struct ResizeOptions {
 
 // Resizes input (N, C, H, W) into output (N, C, H', W'). N, C, dtype and layout must match. Every
 // dtype is supported; uint8 and uint16 results are the float result rounded to nearest, ties to
-// even, and saturated. Input and output must not overlap.
+// even, and saturated (uint8 bilinear at 2x, 4x, 3/2 and 5/2 sums exactly in integers, so there a
+// float result within float32 rounding of a tie can land on the other side: docs/resize-options.md).
+// Input and output must not overlap.
 Status resize(const TensorView& input, const TensorView& output, const ResizeOptions& options);
 
 // The adjoint (backward pass) of resize: grad_input (N, C, H, W) receives each grad_output
