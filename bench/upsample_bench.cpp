@@ -367,6 +367,13 @@ int main(int argc, char** argv) {
     r.verify = v == g_verdicts.end() ? "-" : (v->second.ok ? "ok" : "DIFFERS");
     rows.push_back(r);
   }
+  // Nothing timed (--benchmark_list_tests, or a filter that matched none of ours): the last run's
+  // CSV and table are left as they were.
+  if (rows.empty()) {
+    std::printf("no case of ours ran: %s and %s not written\n", cfg.csv.c_str(),
+                cfg.table.empty() ? "no table" : cfg.table.c_str());
+    return 0;
+  }
 
   // Table order: data, scale, method, threads (the runs themselves went thread count first).
   std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {

@@ -40,14 +40,12 @@ class Resize : public TunableGenerator<Resize> {
   // variants only where that holds.
   GeneratorParam<int> phases{"phases", 0};
   GeneratorParam<int> phase_stride{"phase_stride", 1};
-  // uint8 bilinear and bicubic, 0 (float32 math) or U: every weight along both axes is a multiple
+  // uint8 bilinear only, 0 (float32 math) or U <= 16: every weight along both axes is a multiple
   // of 1/U (the runtime checks, from the ratios and modes), so every product and sum is an exact
-  // integer in U^2-ths and the result is the exact value rounded half to even. Bilinear sums stay
-  // in 0..255 U^2, in uint16 lanes for U <= 16: twice the lanes of float32, with no conversions.
-  // U = 16 serves 2x and 4x (and 8x along y), 12 serves 3/2 (and 2x, 3x along y), 10 serves 5/2.
-  // Bicubic's negative taps need int32 lanes (|sum| < 255 * 1.375^2 U^2 < 2^31 for U <= 2048):
-  // as many lanes as float32, without the conversions. U = 256 serves 2x (Keys' a = -0.75 or
-  // -0.5; the weights of t = 1/4 and 3/4 are 256ths).
+  // integer in U^2-ths, in 0..255 U^2, and the result (the exact value rounded half to even) is
+  // computed in uint16 lanes: twice the lanes of float32, with no conversions. U = 16 serves 2x
+  // and 4x (and 8x along y), 12 serves 3/2 (and 2x, 3x along y), 10 serves 5/2. (Bicubic at 2x
+  // in 256ths, in int32 lanes, measured 0.94-1.01x the float32 math's time: not built.)
   GeneratorParam<int> weight_units{"weight_units", 0};
   GeneratorParam<int> vector_lanes{"vector_lanes", 0};
   // Output rows per parallel task; 0: 8 for phased variants, and 32 for tabled ones, whose task
@@ -107,15 +105,13 @@ class Resize : public TunableGenerator<Resize> {
       resized(x, y, c, n) = phased_horizontal(m, in_w, params, source_row);
     } else if (units > 0) {
       // The exact sums (see weight_units): U-ths of 0..255, then U-ths of those.
-      Expr v = Halide::cast(fixed_point_type(), 0);
+      Expr v = Halide::cast<uint16_t>(0);
       for (int k = 0; k < tap_count(m); k++) {
-        v += in_units(y_weight(y, k)) * Halide::cast(fixed_point_type(), vertical_source(row(k)));
+        v += in_units(y_weight(y, k)) * Halide::cast<uint16_t>(vertical_source(row(k)));
       }
       vertical(x, y, c, n) = v;
-      Expr h = divide_round_half_even(phased_horizontal(m, in_w, params, vertical), units * units);
-      // Linear results lie in 0..255; cubic's overshoot is clamped.
-      resized(x, y, c, n) =
-          m == Method::kLinear ? Halide::cast<uint8_t>(h) : Halide::saturating_cast<uint8_t>(h);
+      Expr h = phased_horizontal(m, in_w, params, vertical);
+      resized(x, y, c, n) = Halide::cast<uint8_t>(divide_round_half_even(h, units * units));
     } else {
       Expr v = 0.0f;
       for (int k = 0; k < tap_count(m); k++) {
@@ -149,7 +145,7 @@ class Resize : public TunableGenerator<Resize> {
     funcs.phases = phases;
     funcs.element_order = element_order;
     funcs.math_type = m == Method::kNearest ? output.type()
-                      : units > 0           ? fixed_point_type()
+                      : units > 0           ? Halide::UInt(16)
                                             : Halide::Float(32);
     funcs.taps = tap_count(m);
     if (phases > 0 && m != Method::kNearest && !get_target().has_gpu_feature()) {
@@ -192,8 +188,7 @@ class Resize : public TunableGenerator<Resize> {
   // costs a shuffle per tap, where planes cost one interleave per output element: by default
   // element order below 5 phases for copies and linear, and for cubic up to 2 phases (cubic at 3x
   // and 4x, RGB at 3x and 3/2, whose 9-element periods fill no whole vector, uint8 RGBA at 3
-  // phases, uint8 RGB cubic, and every ratio from 5 phases, as 5/2, measured slower:
-  // bench/RESULTS.md).
+  // phases, and every ratio from 5 phases, as 5/2, measured slower: bench/RESULTS.md).
   bool choose_element_order() {
     if (!packed() || phases == 0) return false;
     const int asked = tuned("packed_periods", packed_periods);
@@ -203,11 +198,9 @@ class Resize : public TunableGenerator<Resize> {
     // from 5 phases on (bench/RESULTS.md).
     if (phases >= 5) return false;
     // uint8 at 3 phases (RGBA 3/2: 12-byte periods) measured faster in planes: 0.36x the time
-    // in uint16 fixed point, 0.86x in float32 math; float32 RGBA took 1.25x in planes. uint8 RGB
-    // cubic at 2x: the streaming twin in element order took 2.45x the planes twin's time (the
-    // tuner chose planes for the float32-math variant too). bench/RESULTS.md has the runs.
-    const bool bytes = input.type().bits() == 8;
-    if (bytes && (phases == 3 || (Method(method) == Method::kCubic && packed() == 3))) return false;
+    // in uint16 fixed point, 0.86x in float32 math; float32 RGBA took 1.25x in planes
+    // (bench/resize_ab.sh, bench/RESULTS.md).
+    if (phases == 3 && input.type().bits() == 8) return false;
     const Method m = method;
     if (m == Method::kNearest) return true;
     return phases * packed() != 9 && (m == Method::kLinear || phases <= 2);
@@ -392,7 +385,7 @@ class Resize : public TunableGenerator<Resize> {
       };
       if (m == Method::kNearest) return tap_value(0);  // a copy
       if (weight_units > 0) {
-        Expr h = Halide::cast(fixed_point_type(), 0);
+        Expr h = Halide::cast<uint16_t>(0);
         for (int t = 0; t < tap_count(m); t++) h += in_units(weight(p, t)) * tap_value(t);
         return h;
       }
@@ -405,14 +398,9 @@ class Resize : public TunableGenerator<Resize> {
     return h;
   }
 
-  // The lanes of the fixed-point sums (see weight_units).
-  Halide::Type fixed_point_type() const {
-    return Method(method) == Method::kLinear ? Halide::UInt(16) : Halide::Int(32);
-  }
-
   // A weight that is a multiple of 1/U (as the fixed-point variants are only used for), in U-ths.
   Expr in_units(const Expr& weight) const {
-    return Halide::cast(fixed_point_type(), Halide::round(weight * float(int(weight_units))));
+    return Halide::cast<uint16_t>(Halide::round(weight * float(int(weight_units))));
   }
 
   // Integers: round to nearest, ties to even, then saturate.

@@ -258,7 +258,8 @@ TEST_CASE("phased resizes stream for aligned outputs over the threshold", "[stre
                                upsample::ResizeMethod::kBicubic);
   const auto dtype = GENERATE(DType::kUInt8, DType::kFloat32);
   // Output rows of 960 elements are whole 64-byte lines for every element size and channel count;
-  // 2x and 4x in uint8 bilinear run in fixed point, 3/2 and 5/2 read 2 input columns per period.
+  // uint8 bilinear runs in fixed point at all four ratios (16ths, 12ths, 10ths), and 3/2 and 5/2
+  // read 2 input columns per period.
   struct Ratio {
     int64_t in_h, in_w;
   };

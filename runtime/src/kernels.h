@@ -69,7 +69,7 @@ struct Phases {
 };
 
 // Nearest is a copy and is looked up by element size; bilinear and bicubic by dtype and phases,
-// bilinear and bicubic also by the weight units of a fixed-point variant (0: float). A packed
+// bilinear also by the weight units of its fixed-point variant (0: float). A packed
 // layout without a variant of its own falls back to the interleaved one: `layout` is then set to
 // the layout the kernel has. nullptr when this build has none. streaming: the phased variant's twin
 // with non-temporal stores (upsample/streaming.h), on the CPU only.

@@ -26,7 +26,7 @@ ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, int weight_u
   const char* method_name = method == ResizeMethod::kNearest   ? "nearest"
                             : method == ResizeMethod::kBicubic ? "cubic"
                                                                : "linear";
-  const int units = method == ResizeMethod::kNearest ? 0 : weight_units;
+  const int units = method == ResizeMethod::kBilinear ? weight_units : 0;
   char name[48];
   std::snprintf(name, sizeof(name), "%s%.0d%s", method_name, units, streaming ? "_streaming" : "");
   const std::string type =

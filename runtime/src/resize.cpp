@@ -117,39 +117,27 @@ internal::Phases horizontal_phases(const ResizeOptions& options, int64_t length_
   return ratio;
 }
 
-// The weight units U of the fixed-point uint8 variant for this call (generators/
+// The weight units U of the fixed-point uint8 bilinear variant for this call (generators/
 // resize_generator.cpp, weight_units), or 0 where none applies: every weight along both axes must
-// be a multiple of 1/U. With a ratio out/in = p/q in lowest terms the coordinates' fractions t
-// have denominator 2p (half-pixel modes) or p (asymmetric), so linear weights are multiples of
-// 1/(2p), and cubic ones, cubics in t whose coefficients are multiples of 1/4 (Keys' a = -0.75 or
-// -0.5), of 1/(4 (2p)^3). The phased variants: bilinear by 2 and 4 along x in 16ths, by 3/2 in
-// 12ths, by 5/2 in 10ths; bicubic by 2 in 256ths.
-int fixed_point_units(const ResizeOptions& options, DType dtype, internal::Phases x_phases,
-                      int64_t in_h, int64_t out_h) {
-  if (dtype != DType::kUInt8 || options.coordinate_mode == CoordinateMode::kAlignCorners) return 0;
-  const bool cubic = options.method == ResizeMethod::kBicubic;
-  if (cubic && options.cubic_a != -0.75f && options.cubic_a != -0.5f) return 0;
+// be a multiple of 1/U. With a ratio out/in = p/q in lowest terms the coordinates' fractions have
+// denominator 2p (half-pixel modes) or p (asymmetric), so 2p must divide U along each axis. The
+// phased variants: 16ths by 2 and 4 along x, 12ths by 3/2, 10ths by 5/2.
+int bilinear_weight_units(const ResizeOptions& options, DType dtype, internal::Phases x_phases,
+                          int64_t in_h, int64_t out_h) {
+  if (options.method != ResizeMethod::kBilinear || dtype != DType::kUInt8) return 0;
+  if (options.coordinate_mode == CoordinateMode::kAlignCorners) return 0;
   struct Variant {
-    ResizeMethod method;
     internal::Phases phases;
     int units;
   };
-  constexpr Variant kVariants[] = {{ResizeMethod::kBilinear, {2, 1}, 16},
-                                   {ResizeMethod::kBilinear, {4, 1}, 16},
-                                   {ResizeMethod::kBilinear, {3, 2}, 12},
-                                   {ResizeMethod::kBilinear, {5, 2}, 10},
-                                   {ResizeMethod::kBicubic, {2, 1}, 256}};
+  constexpr Variant kVariants[] = {{{2, 1}, 16}, {{4, 1}, 16}, {{3, 2}, 12}, {{5, 2}, 10}};
   int units = 0;
   for (const Variant& v : kVariants) {
-    if (v.method == options.method && v.phases.out == x_phases.out && v.phases.in == x_phases.in) {
-      units = v.units;
-    }
+    if (v.phases.out == x_phases.out && v.phases.in == x_phases.in) units = v.units;
   }
   if (units == 0) return 0;
   const internal::Phases y = reduced_ratio(in_h, out_h);
-  const int64_t t_denominator = 2 * int64_t(y.out);
-  const int64_t needed = cubic ? 4 * t_denominator * t_denominator * t_denominator : t_denominator;
-  if (units % needed != 0) return 0;
+  if (units % (2 * y.out) != 0) return 0;
   if (options.scale_h != 0.0 && options.scale_h != double(y.out) / double(y.in)) return 0;
   return units;
 }
@@ -264,7 +252,7 @@ Status resize(const TensorView& input, const TensorView& output, const ResizeOpt
   const bool small_views = internal::under_one_gib(in_view) && internal::under_one_gib(out_view);
   const internal::Phases phases =
       small_views ? horizontal_phases(options, in_w, out_w) : internal::Phases{};
-  const int weight_units = fixed_point_units(options, input.dtype, phases, in_h, out_h);
+  const int weight_units = bilinear_weight_units(options, input.dtype, phases, in_h, out_h);
   // The phased variant (in fixed point where it applies), else the general one: the first this
   // build has.
   internal::Phases found_phases;
