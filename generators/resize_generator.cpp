@@ -83,11 +83,10 @@ class Resize : public TunableGenerator<Resize> {
     const Method m = method;
     const int units = weight_units;
     if (units != 0) {
-      // See weight_units: the bounds on U keep every sum in range.
-      _halide_user_assert(m != Method::kNearest && phases > 0 && input.type() == Halide::UInt(8) &&
-                          units >= 1 && units <= (m == Method::kLinear ? 16 : 2048))
-          << "weight_units (" << units
-          << ") is for phased uint8 variants: linear from 1 to 16, cubic from 1 to 2048";
+      // See weight_units: the bound on U keeps every sum in 16 bits.
+      _halide_user_assert(m == Method::kLinear && phases > 0 && input.type() == Halide::UInt(8) &&
+                          units >= 1 && units <= 16)
+          << "weight_units (" << units << ") is for phased uint8 linear variants, from 1 to 16";
     }
     element_order = choose_element_order();
     Expr in_w = input.dim(0).extent() / std::max(1, packed()), in_h = input.dim(1).extent();

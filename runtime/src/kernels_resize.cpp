@@ -21,7 +21,7 @@ ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, int weight_u
                                 size_t copy_bytes, KernelLayout* layout, bool streaming) {
   // Streaming twins are CPU variants only.
   if (streaming && call_device() != Device::kCPU) return nullptr;
-  // The dispatch key's name (generators/CMakeLists.txt): fixed point is linearU or cubicU.
+  // The dispatch key's name (generators/CMakeLists.txt): fixed-point bilinear is linearU.
   // Formatted on the stack, as this runs on every call (%.0d prints nothing for 0).
   const char* method_name = method == ResizeMethod::kNearest   ? "nearest"
                             : method == ResizeMethod::kBicubic ? "cubic"
