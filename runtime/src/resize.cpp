@@ -1,6 +1,7 @@
 #include "upsample/resize.h"
 
 #include <cmath>
+#include <iterator>
 #include <numeric>
 #include <string>
 
@@ -258,8 +259,13 @@ Status resize(const TensorView& input, const TensorView& output, const ResizeOpt
   internal::Phases found_phases;
   int found_weight_units = 0;
   auto find = [&]() -> internal::ResizeKernel {
-    for (const auto& [p, units] : {std::pair{phases, weight_units}, std::pair{phases, 0},
-                                   std::pair{internal::Phases{}, 0}}) {
+    const std::pair<internal::Phases, int> candidates[] = {
+        {phases, weight_units}, {phases, 0}, {internal::Phases{}, 0}};
+    for (size_t i = 0; i < std::size(candidates); ++i) {
+      // A fallback equal to the candidate before it (already float, or already tabled) would
+      // repeat that lookup, a scan of the whole table, on every call that misses.
+      if ((i == 1 && weight_units == 0) || (i == 2 && phases.out == 0)) continue;
+      const auto& [p, units] = candidates[i];
       if (internal::ResizeKernel k = internal::find_resize_kernel(
               options.method, p, units, input.dtype, copy_bytes, &layout)) {
         found_phases = p;
