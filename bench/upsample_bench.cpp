@@ -237,8 +237,8 @@ int usage(const char* argv0) {
       "usage: %s [--quick] [--csv=PATH] [--table=PATH] [--repetitions=N] [--min-time=S]\n"
       "          [--threads=1,2] [--no-verify] [--bandwidth-mib=N] [--bandwidth-runs=N]\n"
       "          [--probe-cpu: print how many cores' worth of CPU 2 threads get, and exit]\n"
-      "          [--streaming-threshold=BYTES: upsample::set_streaming_store_threshold; \"off\"\n"
-      "           never streams]\n"
+      "          [--streaming-threshold=BYTES: upsample::set_streaming_store_threshold (bytes of\n"
+      "           input + output); \"off\" never streams]\n"
       "          [Google Benchmark flags, e.g. --benchmark_filter=REGEX]\n"
       "--quick (or UPSAMPLE_BENCH_QUICK=1): only the 2x cases, 1 repetition, 0.05 s.\n",
       argv0);
@@ -414,7 +414,8 @@ int main(int argc, char** argv) {
          "x bound = time / bound (1.0 = as fast as a streaming copy of the same bytes); "
          "x ordinary = time / the bound with the ordinary-store copy loop's bandwidth (what a "
          "kernel without non-temporal stores can reach; of ours unpooling, nearest, "
-         "and bilinear and bicubic at 2x, 4x, 1.5x and 2.5x stream, for aligned outputs of "
+         "and bilinear and bicubic at 2x, 4x, 1.5x and 2.5x stream, for aligned outputs of calls "
+         "moving (input + output) "
       << fmt("%.1f", double(upsample::streaming_store_threshold()) / (1 << 20))
       << " MiB and more: upsample/streaming.h)\n";
   out << "- goal: the row's speed goal (bench/goals.h); verdict: met or MISS against x bound (and "

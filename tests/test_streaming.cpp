@@ -1,12 +1,13 @@
 // Streaming (non-temporal) stores (upsample/streaming.h): the streaming variants of unpooling,
 // block-copy nearest resizing and phased resizing (nearest, bilinear, bicubic) give the oracle's
-// outputs (copies bit for bit), run exactly when the output is over the threshold and aligned, and
-// leave every other call to the ordinary variants.
+// outputs (copies bit for bit), run exactly when the call moves at least the threshold's bytes and
+// its output is aligned, and leave every other call to the ordinary variants.
 #include <catch2/catch.hpp>
 
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <limits>
 #include <memory>
 #include <string>
@@ -219,14 +220,49 @@ TEST_CASE("outputs that are unaligned or under the threshold are stored as usual
     CHECK(upsample::streaming_store_calls() == before);
     CHECK_FALSE(last_call_streamed());
   }
+  // The threshold counts the bytes the call moves: 1x3x6x32 float32 in (2304 bytes) and 1x3x12x64
+  // out (9216 bytes), 11520 in all.
   {
-    // The threshold counts the output's bytes: 1x3x12x64 float32 is 9216 bytes.
-    ThresholdGuard at_output_size(9216);
+    ThresholdGuard one_byte_over(11521);
+    const uint64_t before = upsample::streaming_store_calls();
+    CHECK(check_unpool(DType::kFloat32, Layout::kNCHW, in_shape, mode, 2, 0) == "");
+    CHECK(upsample::streaming_store_calls() == before);
+    CHECK_FALSE(last_call_streamed());
+  }
+  {
+    ThresholdGuard at_call_size(11520);
     const uint64_t before = upsample::streaming_store_calls();
     CHECK(check_unpool(DType::kFloat32, Layout::kNCHW, in_shape, mode, 2, 0) == "");
     CHECK(upsample::streaming_store_calls() == before + 1);
     CHECK(last_call_streamed());
   }
+}
+
+// CPU 0's L3 as sysfs describes it, in bytes, when its index3 entry is a level-3 data or unified
+// cache given in KiB (as Linux writes it on x86); 0 otherwise.
+size_t sysfs_index3_bytes() {
+  const std::string dir = "/sys/devices/system/cpu/cpu0/cache/index3/";
+  std::ifstream level_file(dir + "level"), type_file(dir + "type"), size_file(dir + "size");
+  int level = 0;
+  std::string type, size;
+  if (!(level_file >> level) || !(type_file >> type) || !(size_file >> size)) return 0;
+  if (level != 3 || type == "Instruction" || size.empty() || size.back() != 'K') return 0;
+  return size_t(std::stoull(size)) * 1024;
+}
+
+TEST_CASE("the default streaming threshold is 3/4 of the last-level cache", "[streaming]") {
+  const size_t l3 = sysfs_index3_bytes();
+  if (l3 > 0) {
+    CHECK(upsample::default_streaming_store_threshold() == l3 / 4 * 3);
+  } else {
+    // No L3 in sysfs here (other platforms, or a sandbox): the default is 24 MiB unless a
+    // smaller cache level was found, which is at most 3/4 of a few MiB.
+    WARN("no level-3 cache at /sys/devices/system/cpu/cpu0/cache/index3");
+    CHECK(upsample::default_streaming_store_threshold() > 0);
+    CHECK(upsample::default_streaming_store_threshold() <= (size_t(24) << 20));
+  }
+  // The process starts with the default; every test above restored it.
+  CHECK(upsample::streaming_store_threshold() == upsample::default_streaming_store_threshold());
 }
 
 TEST_CASE("nearest resize by whole factors streams through the unpooling variants", "[streaming]") {

@@ -290,8 +290,10 @@ Status resize(const TensorView& input, const TensorView& output, const ResizeOpt
   // up nothing more; the deciding lookup comes last, so that last_kernel_variant() names the
   // kernel that runs. (prepare_streaming_stores only zeroes strides of extent-1 dimensions,
   // which the ordinary variant never steps along either.)
+  const uint64_t input_bytes = uint64_t(element_count(input)) * dtype_size(input.dtype);
   if (found_phases.out > 0 &&
-      internal::prepare_streaming_stores(out.get(), layout == internal::KernelLayout::kPlanar)) {
+      internal::prepare_streaming_stores(out.get(), layout == internal::KernelLayout::kPlanar,
+                                         input_bytes)) {
     internal::KernelLayout twin_layout = layout;
     const internal::ResizeKernel twin =
         internal::find_resize_kernel(options.method, found_phases, found_weight_units, input.dtype,

@@ -32,8 +32,10 @@ Status run_unpool(const char* op, UnpoolMode mode, int factor_h, int factor_w, T
   // The streaming variant where the output allows it. The deciding lookup comes last, so that
   // last_kernel_variant() names the kernel that runs.
   UnpoolKernel kernel = find_unpool_kernel(mode, bytes, layout, true);
+  const uint64_t input_bytes = uint64_t(element_count(input)) * bytes;
   const bool streamed =
-      kernel != nullptr && prepare_streaming_stores(out.get(), layout == KernelLayout::kPlanar);
+      kernel != nullptr &&
+      prepare_streaming_stores(out.get(), layout == KernelLayout::kPlanar, input_bytes);
   if (!streamed) kernel = find_unpool_kernel(mode, bytes, layout);
   if (kernel == nullptr) {
     return Status(StatusCode::kUnsupported, internal::no_kernel_prefix(op) + "" +

@@ -1,16 +1,17 @@
 // Non-temporal ("streaming") stores. An upsampling copy writes 4 to 16 times what it reads; with
 // ordinary stores the CPU reads every output cache line before overwriting it, a third of the
-// memory traffic. Streaming stores skip that read and bypass the caches, which is faster for an
-// output larger than the caches and slower for one the next operator would have found in them.
+// memory traffic. Streaming stores skip that read and bypass the caches, which is faster for a
+// call whose data do not fit in the caches and slower for one whose output the next operator
+// would have found in them.
 //
 // x86-64 builds made with the x86-64 preset (not the GPU presets, which import its generators)
 // have streaming variants of unpooling (nearest and bed of nails), which also serves
 // nearest resizing by whole factors, and of the phased resizes along the width (bilinear and
 // bicubic by 2, 4, 3/2 and 5/2, nearest by 3/2 and 5/2), for planar tensors and dense RGB/RGBA
-// pixels. A call uses
-// one when its output has at least the threshold's bytes, starts on a 64-byte boundary and its
-// row, plane and image strides are multiples of 64 bytes (as PyTorch, OpenCV and aligned_alloc
-// buffers of most widths are); otherwise it stores as usual. Results are the same either way.
+// pixels. A call uses one when the bytes it moves (its input's plus its output's) reach the
+// threshold, its output starts on a 64-byte boundary and the output's row, plane and image
+// strides are multiples of 64 bytes (as PyTorch, OpenCV and aligned_alloc buffers of most widths
+// are); otherwise it stores as usual. Results are the same either way.
 #pragma once
 
 #include <cstddef>
@@ -18,13 +19,17 @@
 
 namespace upsample {
 
-// The default threshold: 20 MiB of output. On the Zen 4 machine of bench/RESULTS.md ("Streaming
-// stores") a 16 MiB output was faster with ordinary stores, as it stays in the L3 between calls,
-// and outputs from 24 MiB up were as fast or faster streamed.
-constexpr size_t kDefaultStreamingStoreThreshold = size_t(20) << 20;
+// The default threshold: 3/4 of the last-level cache that the OS reports for CPU 0 (Linux's
+// sysfs), or 24 MiB where it reports none. glibc's memcpy switches to non-temporal stores at the
+// same fraction of the shared cache. On the Zen 4 machine of bench/RESULTS.md (32 MiB of L3, so
+// 24 MiB) calls moving 20 MiB (NCHW uint8 at 2x) were faster with ordinary stores, as input and
+// output stay in the L3 between calls, and calls moving 26 MiB and more as fast or faster streamed
+// ("Streaming stores" and "The streaming threshold" there). Computed once, on first use.
+size_t default_streaming_store_threshold();
 
-// Sets the output size in bytes from which calls use streaming stores and returns the previous
-// one. 0 streams every aligned output; SIZE_MAX never streams. Safe to call from any thread.
+// Sets the bytes moved (input plus output) from which calls use streaming stores and returns the
+// previous threshold. 0 streams every aligned output; SIZE_MAX never streams. Safe to call from
+// any thread.
 size_t set_streaming_store_threshold(size_t bytes);
 size_t streaming_store_threshold();
 
