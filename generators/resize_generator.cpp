@@ -187,11 +187,26 @@ class Resize : public TunableGenerator<Resize> {
   // costs a shuffle per tap, where planes cost one interleave per output element: by default
   // element order below 5 phases for copies and linear, and for cubic up to 2 phases (cubic at 3x
   // and 4x, RGB at 3x and 3/2, whose 9-element periods fill no whole vector, uint8 RGBA at 3
-  // phases, and every ratio from 5 phases, as 5/2, measured slower: bench/RESULTS.md).
+  // phases, and every ratio from 5 phases, as 5/2, measured slower: bench/RESULTS.md). Streaming
+  // twins of linear variants keep element order only at 2 phases (uint8 in fixed point, float32)
+  // and for float32 at 4. A tuned packed_periods overrides the rule, in twins too.
   bool choose_element_order() {
     if (!packed() || phases == 0) return false;
     const int asked = tuned("packed_periods", packed_periods);
     if (asked >= 0) return asked == 1;
+    const Method m = method;
+    // A streaming twin's stores do not wait on reads of the output, which leaves the shuffles
+    // that element order needs as the cost. Planes against element order, both streaming
+    // (bench/resize_ab.sh; bench/RESULTS.md, "Packed order of the streaming twins"): uint8
+    // linear at 4 phases took 0.62-0.69x the time in fixed point and 0.16-0.76x in float32 math,
+    // at 2 phases in float32 math 0.68x; float32 RGBA linear at 3 phases 0.89-0.92x. Element
+    // order stayed faster for uint8 in fixed point at 2 phases (planes 1.24-1.25x), float32 linear
+    // at 2 and 4 phases (1.04-1.13x), cubic at 2 (1.04-1.32x) and nearest (1.10x).
+    if (streaming && m == Method::kLinear) {
+      const bool fixed_point_pairs = int(weight_units) > 0 && phases == 2;
+      if (input.type().bits() == 8 && !fixed_point_pairs) return false;
+      if (phases == 3) return false;
+    }
     // A vector of whole periods computes every phase at every element and selects; planes
     // compute each phase at its own columns only (schedules/resize_schedule.cpp), which wins
     // from 5 phases on (bench/RESULTS.md).
@@ -200,7 +215,6 @@ class Resize : public TunableGenerator<Resize> {
     // in uint16 fixed point, 0.86x in float32 math; float32 RGBA took 1.25x in planes
     // (bench/resize_ab.sh, bench/RESULTS.md).
     if (phases == 3 && input.type().bits() == 8) return false;
-    const Method m = method;
     if (m == Method::kNearest) return true;
     return phases * packed() != 9 && (m == Method::kLinear || phases <= 2);
   }

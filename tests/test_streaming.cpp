@@ -294,13 +294,15 @@ TEST_CASE("phased resizes stream for aligned outputs over the threshold", "[stre
                                upsample::ResizeMethod::kBicubic);
   const auto dtype = GENERATE(DType::kUInt8, DType::kFloat32);
   // Output rows of 960 elements are whole 64-byte lines for every element size and channel count;
-  // uint8 bilinear runs in fixed point at all four ratios (16ths, 12ths, 10ths), and 3/2 and 5/2
-  // read 2 input columns per period.
+  // uint8 bilinear runs in fixed point at all four uniform ratios (16ths, 12ths, 10ths), and 3/2
+  // and 5/2 read 2 input columns per period. 4x along x with 3/2 along y runs uint8 bilinear in
+  // float32 math (a 3-row period is not in 16ths), whose packed twins compute in planes.
   struct Ratio {
-    int64_t in_h, in_w;
+    int64_t in_h, in_w, out_h;
   };
-  for (const Ratio ratio : {Ratio{4, 480}, Ratio{4, 240}, Ratio{4, 640}, Ratio{4, 384}}) {
-    const int64_t out_h = ratio.in_h * 960 / ratio.in_w;
+  for (const Ratio ratio : {Ratio{4, 480, 8}, Ratio{4, 240, 16}, Ratio{4, 640, 6},
+                            Ratio{4, 384, 10}, Ratio{4, 240, 6}}) {
+    const int64_t out_h = ratio.out_h;
     for (auto [layout, channels] :
          {std::pair{Layout::kNCHW, 2}, {Layout::kNHWC, 3}, {Layout::kNHWC, 4}}) {
       // Nearest by whole factors is the unpool copy (tested above), and float32 RGBA (a packed
