@@ -22,9 +22,10 @@ namespace upsample {
 // The default threshold: 3/4 of the last-level cache that the OS reports for CPU 0 (Linux's
 // sysfs), or 24 MiB where it reports none. glibc's memcpy switches to non-temporal stores at the
 // same fraction of the shared cache. On the Zen 4 machine of bench/RESULTS.md (32 MiB of L3, so
-// 24 MiB) calls moving 20 MiB (NCHW uint8 at 2x) were faster with ordinary stores, as input and
-// output stay in the L3 between calls, and calls moving 26 MiB and more as fast or faster streamed
-// ("Streaming stores" and "The streaming threshold" there). Computed once, on first use.
+// 24 MiB) copies moving 20 MiB and less (NCHW uint8 at 2x) were up to 2.3x slower streamed, as
+// input and output stay in the L3 between calls; calls moving 24 MiB and more took a median
+// 0.75-0.88x their ordinary-store time streamed, though on two threads some copies of 30-40 MiB
+// took up to 1.85x ("The streaming threshold" there). Computed once, on first use.
 size_t default_streaming_store_threshold();
 
 // Sets the bytes moved (input plus output) from which calls use streaming stores and returns the
