@@ -75,6 +75,9 @@ struct Phases {
 // with non-temporal stores (upsample/streaming.h), on the CPU only.
 ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, int weight_units, DType dtype,
                                 size_t copy_bytes, KernelLayout* layout, bool streaming = false);
+// The weight units U of this build's fixed-point bilinear variants ("linearU" in the dispatch
+// table, generators/CMakeLists.txt) with these phases along x, or 0 where it has none.
+int bilinear_variant_weight_units(Phases phases);
 // streaming: the variant with non-temporal stores (upsample/streaming.h), nullptr where none.
 UnpoolKernel find_unpool_kernel(UnpoolMode mode, size_t element_bytes, KernelLayout layout,
                                 bool streaming = false);

@@ -1,5 +1,8 @@
 // The resize variants of this build.
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
 
 #include "kernel_table.h"
 
@@ -32,6 +35,29 @@ ResizeKernel find_resize_kernel(ResizeMethod method, Phases phases, int weight_u
   const std::string type =
       method == ResizeMethod::kNearest ? bits_key(copy_bytes) : dtype_name(dtype);
   return lookup(kResizeKernels, kGpuResizeKernels, name, phases, type, *layout, layout);
+}
+
+int bilinear_variant_weight_units(Phases phases) {
+  struct PhasedUnits {
+    Phases phases;
+    int units;
+  };
+  // Read from the table once: this runs on every uint8 bilinear call.
+  static const std::vector<PhasedUnits> all_units = [] {
+    std::vector<PhasedUnits> found;
+    for (const Entry<ResizeKernel>& entry : kResizeKernels) {
+      if (entry.name == nullptr || std::strncmp(entry.name, "linear", 6) != 0) continue;
+      const char* digits = entry.name + 6;
+      if (*digits >= '1' && *digits <= '9') {
+        found.push_back({Phases{entry.phases, entry.phase_stride}, std::atoi(digits)});
+      }
+    }
+    return found;
+  }();
+  for (const PhasedUnits& entry : all_units) {
+    if (entry.phases.out == phases.out && entry.phases.in == phases.in) return entry.units;
+  }
+  return 0;
 }
 
 ResizeBackwardKernel find_resize_backward_kernel(ResizeMethod method, KernelLayout layout) {

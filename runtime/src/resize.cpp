@@ -122,21 +122,15 @@ internal::Phases horizontal_phases(const ResizeOptions& options, int64_t length_
 // resize_generator.cpp, weight_units), or 0 where none applies: every weight along both axes must
 // be a multiple of 1/U. With a ratio out/in = p/q in lowest terms the coordinates' fractions have
 // denominator 2p (half-pixel modes) or p (asymmetric), so 2p must divide U along each axis. The
-// phased variants: 16ths by 2 and 4 along x, 12ths by 3/2, 10ths by 5/2.
+// build's fixed-point variants (16ths by 2 and 4 along x, 12ths by 3/2, 10ths by 5/2) meet that
+// along x; the units come from its dispatch table.
 int bilinear_weight_units(const ResizeOptions& options, DType dtype, internal::Phases x_phases,
                           int64_t in_h, int64_t out_h) {
   if (options.method != ResizeMethod::kBilinear || dtype != DType::kUInt8) return 0;
   if (options.coordinate_mode == CoordinateMode::kAlignCorners) return 0;
-  struct Variant {
-    internal::Phases phases;
-    int units;
-  };
-  constexpr Variant kVariants[] = {{{2, 1}, 16}, {{4, 1}, 16}, {{3, 2}, 12}, {{5, 2}, 10}};
-  int units = 0;
-  for (const Variant& v : kVariants) {
-    if (v.phases.out == x_phases.out && v.phases.in == x_phases.in) units = v.units;
-  }
-  if (units == 0) return 0;
+  if (x_phases.out == 0) return 0;
+  const int units = internal::bilinear_variant_weight_units(x_phases);
+  if (units == 0 || units % (2 * x_phases.out) != 0) return 0;
   const internal::Phases y = reduced_ratio(in_h, out_h);
   if (units % (2 * y.out) != 0) return 0;
   if (options.scale_h != 0.0 && options.scale_h != double(y.out) / double(y.in)) return 0;
