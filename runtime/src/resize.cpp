@@ -121,9 +121,8 @@ internal::Phases horizontal_phases(const ResizeOptions& options, int64_t length_
 // The weight units U of the fixed-point uint8 bilinear variant for this call (generators/
 // resize_generator.cpp, weight_units), or 0 where none applies: every weight along both axes must
 // be a multiple of 1/U. With a ratio out/in = p/q in lowest terms the coordinates' fractions have
-// denominator 2p (half-pixel modes) or p (asymmetric), so 2p must divide U along each axis. The
-// build's fixed-point variants (16ths by 2 and 4 along x, 12ths by 3/2, 10ths by 5/2) meet that
-// along x; the units come from its dispatch table.
+// denominator 2p (half-pixel modes) or p (asymmetric), so 2p must divide U along each axis. U
+// comes from the build's dispatch table (the list in generators/CMakeLists.txt).
 int bilinear_weight_units(const ResizeOptions& options, DType dtype, internal::Phases x_phases,
                           int64_t in_h, int64_t out_h) {
   if (options.method != ResizeMethod::kBilinear || dtype != DType::kUInt8) return 0;
@@ -284,10 +283,9 @@ Status resize(const TensorView& input, const TensorView& output, const ResizeOpt
   // up nothing more; the deciding lookup comes last, so that last_kernel_variant() names the
   // kernel that runs. (prepare_streaming_stores only zeroes strides of extent-1 dimensions,
   // which the ordinary variant never steps along either.)
-  const uint64_t input_bytes = uint64_t(element_count(input)) * dtype_size(input.dtype);
-  if (found_phases.out > 0 &&
-      internal::prepare_streaming_stores(out.get(), layout == internal::KernelLayout::kPlanar,
-                                         input_bytes)) {
+  if (found_phases.out > 0 && internal::prepare_streaming_stores(
+                                  out.get(), layout == internal::KernelLayout::kPlanar,
+                                  uint64_t(element_count(input)) * dtype_size(input.dtype))) {
     internal::KernelLayout twin_layout = layout;
     const internal::ResizeKernel twin =
         internal::find_resize_kernel(options.method, found_phases, found_weight_units, input.dtype,
