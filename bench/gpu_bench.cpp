@@ -121,20 +121,31 @@ double time_ms(const std::function<void()>& run, halide_buffer_t* sync, bool qui
   return times[times.size() / 2];
 }
 
-// Bytes read plus written per second by a device-to-device copy of `bytes`, in GB/s.
-double copy_bandwidth(size_t bytes, bool quick) {
+// Median milliseconds of a device-to-device copy of `bytes` (read, and as many written).
+double copy_ms(size_t bytes, bool quick) {
   DeviceBuffer from(bytes), to(bytes);
   if (!from.ok() || !to.ok()) return 0.0;
   fill(from, DType::kUInt8, 1);
   from.get()->flags = 0;
-  const double ms = time_ms([&] { halide_buffer_copy(nullptr, from.get(), interface(), to.get()); },
-                            to.get(), quick);
-  return 2.0 * double(bytes) / (ms * 1e6);
+  return time_ms([&] { halide_buffer_copy(nullptr, from.get(), interface(), to.get()); }, to.get(),
+                 quick);
 }
+
+// What a case computes, in the CSV too: bench/pytorch_gpu_bench.py builds PyTorch's call from
+// these columns, so the two benchmarks cannot drift apart.
+struct CaseShape {
+  std::string op;      // resize, pixel_shuffle, max_unpool2d, conv_transpose2d
+  std::string method;  // resize: nearest, bilinear, bicubic; conv: "k4 s2 p1"; else "-"
+  DType dtype;
+  Layout layout;
+  int64_t n, c, h, w, out_c, out_h, out_w;
+};
 
 struct Result {
   std::string name;
+  CaseShape shape;
   double ms = 0, bytes = 0, flops = 0;
+  double copy_ms = 0;  // a device-to-device copy that moves the same bytes, timed the same way
   bool agrees = false;
 };
 
@@ -206,19 +217,24 @@ int main(int argc, char** argv) {
     std::printf("upsample_gpu_bench: skipped: %s\n", s.message().c_str());
     return 77;  // ctest's skip code (bench/CMakeLists.txt)
   }
-  const double bandwidth = copy_bandwidth(size_t(256) << 20, quick);
+  // The bound: bytes read plus written over the bandwidth of a copy large enough (256 MiB) that
+  // launch costs vanish. Each case is also timed against a copy of its own bytes, which pays the
+  // same fixed costs of a call (launch, synchronization) as the case.
+  const size_t bandwidth_bytes = size_t(256) << 20;
+  const double bandwidth = 2.0 * double(bandwidth_bytes) / (copy_ms(bandwidth_bytes, quick) * 1e6);
   std::printf("%s device-to-device copy: %.1f GB/s (read + written)\n",
               upsample::device_name(kDevice), bandwidth);
 
   std::vector<Result> results;
-  const auto run_case = [&](const std::string& name, std::vector<DeviceBuffer*> inputs,
-                            std::vector<TensorView> input_views, DeviceBuffer& out,
-                            TensorView out_view, double flops, double tolerance,
+  const auto run_case = [&](const std::string& name, const CaseShape& shape,
+                            std::vector<DeviceBuffer*> inputs, std::vector<TensorView> input_views,
+                            DeviceBuffer& out, TensorView out_view, double flops, double tolerance,
                             const std::function<upsample::Status(std::vector<TensorView>&)>& op) {
     std::vector<TensorView> views = input_views;
     views.push_back(out_view);
     Result r;
     r.name = name;
+    r.shape = shape;
     r.flops = flops;
     for (const TensorView& view : views) {
       r.bytes += double(upsample::element_count(view)) * double(upsample::dtype_size(view.dtype));
@@ -226,17 +242,23 @@ int main(int argc, char** argv) {
     upsample::Status status;
     r.ms = time_ms([&] { status = op(views); }, out.get(), quick);
     if (!status.ok()) {
-      std::printf("%-40s failed: %s\n", name.c_str(), status.message().c_str());
+      std::printf("%-44s failed: %s\n", name.c_str(), status.message().c_str());
       results.push_back(r);
       return;
     }
+    r.copy_ms = copy_ms(size_t(r.bytes / 2), quick);
     std::vector<std::pair<DeviceBuffer*, TensorView>> pairs;
     for (size_t i = 0; i < inputs.size(); i++) pairs.emplace_back(inputs[i], input_views[i]);
     r.agrees = agrees_with_cpu(out, on_cpu(op, pairs, out_view), out_view.dtype, tolerance);
     results.push_back(r);
   };
+  const auto dims = [](int64_t n, int64_t c, int64_t h, int64_t w) {
+    return std::to_string(n) + "x" + std::to_string(c) + "x" + std::to_string(h) + "x" +
+           std::to_string(w);
+  };
 
-  // Resize 2x: the interpolation benchmark's data sets.
+  // Resize 2x: the interpolation benchmark's data sets, and each at twice the width and height
+  // (an 8K output), where a call's fixed costs weigh less.
   struct Data {
     const char* name;
     DType dtype;
@@ -245,7 +267,10 @@ int main(int argc, char** argv) {
   };
   const Data data_sets[] = {{"rgb_u8", DType::kUInt8, Layout::kNHWC, 1, 3, 1080, 1920},
                             {"rgb_f32", DType::kFloat32, Layout::kNHWC, 1, 3, 1080, 1920},
-                            {"nchw_f32", DType::kFloat32, Layout::kNCHW, 1, 64, 256, 256}};
+                            {"nchw_f32", DType::kFloat32, Layout::kNCHW, 1, 64, 256, 256},
+                            {"rgb_u8", DType::kUInt8, Layout::kNHWC, 1, 3, 2160, 3840},
+                            {"rgb_f32", DType::kFloat32, Layout::kNHWC, 1, 3, 2160, 3840},
+                            {"nchw_f32", DType::kFloat32, Layout::kNCHW, 1, 64, 512, 512}};
   const std::pair<const char*, upsample::ResizeMethod> methods[] = {
       {"nearest", upsample::ResizeMethod::kNearest},
       {"bilinear", upsample::ResizeMethod::kBilinear},
@@ -259,42 +284,53 @@ int main(int argc, char** argv) {
     const TensorView out_view = out.view(d.dtype, d.layout, d.n, d.c, 2 * d.h, 2 * d.w);
     for (const auto& [method_name, method] : methods) {
       const upsample::ResizeOptions options = upsample::onnx_options(method);
+      const CaseShape shape{"resize", method_name, d.dtype, d.layout, d.n,    d.c,
+                            d.h,      d.w,         d.c,     2 * d.h,  2 * d.w};
       run_case(
-          std::string("resize_") + method_name + " " + d.name + " 2x", {&in}, {in_view}, out,
-          out_view, 0.0, d.dtype == DType::kUInt8 ? 1.0 : 1e-4,
+          std::string("resize_") + method_name + " " + d.name + " " + dims(d.n, d.c, d.h, d.w) +
+              " 2x",
+          shape, {&in}, {in_view}, out, out_view, 0.0, d.dtype == DType::kUInt8 ? 1.0 : 1e-4,
           [options](std::vector<TensorView>& v) { return upsample::resize(v[0], v[1], options); });
     }
   }
-  // pixel_shuffle and max_unpool2d: the learnable benchmark's shapes.
-  {
-    DeviceBuffer in(size_t(256 * 128 * 128) * 4), out(size_t(256 * 128 * 128) * 4);
+  // pixel_shuffle and max_unpool2d: the learnable benchmark's shapes, and larger ones.
+  for (const int64_t side : {128, 256}) {
+    const int64_t elements = 256 * side * side;
+    DeviceBuffer in(size_t(elements) * 4), out(size_t(elements) * 4);
     fill(in, DType::kFloat32, 3);
-    run_case("pixel_shuffle 1x256x128x128 r2", {&in},
-             {in.view(DType::kFloat32, Layout::kNCHW, 1, 256, 128, 128)}, out,
-             out.view(DType::kFloat32, Layout::kNCHW, 1, 64, 256, 256), 0.0, 0.0,
+    const CaseShape shape{
+        "pixel_shuffle", "-",     DType::kFloat32, Layout::kNCHW, 1, 256, side, side, 64,
+        2 * side,        2 * side};
+    run_case("pixel_shuffle " + dims(1, 256, side, side) + " r2", shape, {&in},
+             {in.view(DType::kFloat32, Layout::kNCHW, 1, 256, side, side)}, out,
+             out.view(DType::kFloat32, Layout::kNCHW, 1, 64, 2 * side, 2 * side), 0.0, 0.0,
              [](std::vector<TensorView>& v) {
                return upsample::pixel_shuffle(v[0], v[1], upsample::ShuffleOptions{});
              });
   }
-  {
-    DeviceBuffer values(size_t(64 * 64 * 64) * 4), indices(size_t(64 * 64 * 64) * 8),
-        out(size_t(64 * 128 * 128) * 4);
+  for (const int64_t side : {64, 256}) {
+    const int64_t channels = 64, elements = channels * side * side, out_side = 2 * side;
+    DeviceBuffer values(size_t(elements) * 4), indices(size_t(elements) * 8),
+        out(size_t(elements * 4) * 4);
     fill(values, DType::kFloat32, 4);
-    // Each value goes to one position of its 2x2 block, as after a 2x2 max pool.
-    for (int64_t c = 0; c < 64; c++) {
-      for (int64_t y = 0; y < 64; y++) {
-        for (int64_t x = 0; x < 64; x++) {
-          const int64_t index = (2 * y + (x & 1)) * 128 + 2 * x + (y & 1);
-          std::memcpy(indices.host() + 8 * ((c * 64 + y) * 64 + x), &index, 8);
+    // Each value goes to one position of its 2x2 block, as after a 2x2 max pool
+    // (bench/pytorch_gpu_bench.py builds the same indices).
+    for (int64_t c = 0; c < channels; c++) {
+      for (int64_t y = 0; y < side; y++) {
+        for (int64_t x = 0; x < side; x++) {
+          const int64_t index = (2 * y + (x & 1)) * out_side + 2 * x + (y & 1);
+          std::memcpy(indices.host() + 8 * ((c * side + y) * side + x), &index, 8);
         }
       }
     }
     indices.to_device();
-    run_case("max_unpool2d 1x64x64x64 -> 128x128", {&values, &indices},
-             {values.view(DType::kFloat32, Layout::kNCHW, 1, 64, 64, 64),
-              indices.view(DType::kInt64, Layout::kNCHW, 1, 64, 64, 64)},
-             out, out.view(DType::kFloat32, Layout::kNCHW, 1, 64, 128, 128), 0.0, 0.0,
-             [](std::vector<TensorView>& v) {
+    const CaseShape shape{"max_unpool2d", "-",  DType::kFloat32, Layout::kNCHW, 1,       channels,
+                          side,           side, channels,        out_side,      out_side};
+    run_case("max_unpool2d " + dims(1, channels, side, side) + " 2x", shape, {&values, &indices},
+             {values.view(DType::kFloat32, Layout::kNCHW, 1, channels, side, side),
+              indices.view(DType::kInt64, Layout::kNCHW, 1, channels, side, side)},
+             out, out.view(DType::kFloat32, Layout::kNCHW, 1, channels, out_side, out_side), 0.0,
+             0.0, [](std::vector<TensorView>& v) {
                return upsample::max_unpool2d(v[0], v[1], v[2], upsample::MaxUnpoolOptions{});
              });
   }
@@ -307,7 +343,18 @@ int main(int argc, char** argv) {
     upsample::ConvTranspose2dOptions options;
     options.stride_h = options.stride_w = 2;
     options.padding_h = options.padding_w = 1;
-    run_case("conv_transpose2d 1x64x64x64->64 k4 s2 p1", {&in, &weight},
+    const CaseShape shape{"conv_transpose2d",
+                          "k4 s2 p1",
+                          DType::kFloat32,
+                          Layout::kNCHW,
+                          1,
+                          64,
+                          64,
+                          64,
+                          64,
+                          128,
+                          128};
+    run_case("conv_transpose2d 1x64x64x64->64 k4 s2 p1", shape, {&in, &weight},
              {in.view(DType::kFloat32, Layout::kNCHW, 1, 64, 64, 64),
               weight.view(DType::kFloat32, Layout::kNCHW, 64, 64, 4, 4)},
              out, out.view(DType::kFloat32, Layout::kNCHW, 1, 64, 128, 128),
@@ -318,28 +365,44 @@ int main(int argc, char** argv) {
 
   std::FILE* csv = std::fopen(csv_path.c_str(), "w");
   if (csv != nullptr) {
-    std::fprintf(csv, "device,case,ms,bytes,copy_gbs,times_bound,gflops,agrees_with_cpu\n");
+    std::fprintf(csv,
+                 "device,case,op,method,dtype,layout,n,c,h,w,out_c,out_h,out_w,ms,bytes,copy_gbs,"
+                 "times_bound,copy_same_bytes_ms,times_copy,gflops,agrees_with_cpu\n");
   }
-  std::printf("%-42s %10s %12s %10s %6s\n", "case", "ms", "x bound", "GFLOP/s", "check");
+  std::printf("%-44s %9s %8s %9s %8s %9s %6s\n", "case", "ms", "x bound", "copy ms", "x copy",
+              "GFLOP/s", "check");
   int disagreements = 0;
   for (const Result& r : results) {
     const double bound_ms = bandwidth > 0 ? r.bytes / (bandwidth * 1e6) : 0.0;
     const double gflops = r.flops > 0 ? r.flops / (r.ms * 1e6) : 0.0;
+    const double times_copy = r.copy_ms > 0 ? r.ms / r.copy_ms : 0.0;
     // The convolution is compute-bound: its rate is in GFLOP/s, not a ratio to the bound.
-    char ratio[32] = "-", rate[32] = "-";
+    char ratio[32] = "-", copy_ratio[32] = "-", rate[32] = "-";
     if (r.flops == 0 && bound_ms > 0) std::snprintf(ratio, sizeof(ratio), "%.2f", r.ms / bound_ms);
+    if (r.flops == 0 && times_copy > 0) {
+      std::snprintf(copy_ratio, sizeof(copy_ratio), "%.2f", times_copy);
+    }
     if (r.flops > 0) std::snprintf(rate, sizeof(rate), "%.1f", gflops);
-    std::printf("%-42s %10.3f %12s %10s %6s\n", r.name.c_str(), r.ms, ratio, rate,
-                r.agrees ? "ok" : "DIFFERS");
+    std::printf("%-44s %9.4f %8s %9.4f %8s %9s %6s\n", r.name.c_str(), r.ms, ratio, r.copy_ms,
+                copy_ratio, rate, r.agrees ? "ok" : "DIFFERS");
     if (csv != nullptr) {
-      std::fprintf(csv, "%s,%s,%.4f,%.0f,%.2f,%.3f,%.2f,%d\n", upsample::device_name(kDevice),
-                   r.name.c_str(), r.ms, r.bytes, bandwidth, bound_ms > 0 ? r.ms / bound_ms : 0,
-                   gflops, r.agrees ? 1 : 0);
+      const CaseShape& s = r.shape;
+      std::fprintf(csv,
+                   "%s,%s,%s,%s,%s,%s,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%.4f,%.0f,%.2f,%.3f,%.4f,"
+                   "%.3f,%.2f,%d\n",
+                   upsample::device_name(kDevice), r.name.c_str(), s.op.c_str(), s.method.c_str(),
+                   upsample::dtype_name(s.dtype), s.layout == Layout::kNCHW ? "nchw" : "nhwc",
+                   (long long)s.n, (long long)s.c, (long long)s.h, (long long)s.w,
+                   (long long)s.out_c, (long long)s.out_h, (long long)s.out_w, r.ms, r.bytes,
+                   bandwidth, r.flops == 0 && bound_ms > 0 ? r.ms / bound_ms : 0, r.copy_ms,
+                   r.flops == 0 ? times_copy : 0, gflops, r.agrees ? 1 : 0);
     }
     if (!r.agrees) disagreements++;
   }
   if (csv != nullptr) std::fclose(csv);
-  std::printf("x bound: time over (input + output bytes) / the copy bandwidth above; CSV: %s\n",
-              csv_path.c_str());
+  std::printf(
+      "x bound: time over (input + output bytes) / the copy bandwidth above; x copy: time over a "
+      "copy of the same bytes; CSV: %s\n",
+      csv_path.c_str());
   return disagreements == 0 ? 0 : 1;
 }

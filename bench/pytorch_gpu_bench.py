@@ -4,6 +4,8 @@
     python3 bench/pytorch_gpu_bench.py --ours build-cuda/bench/gpu_results.csv
                                        [--csv PATH] [--table PATH] [--runs N]
 
+The cases are the rows of upsample_gpu_bench's CSV (--ours), whose columns say what each computes.
+
 Each case is timed the way upsample_gpu_bench times it: tensors already on the device, one
 untimed call, then the median of --runs calls, each timed on the host clock from the call to
 torch.cuda.synchronize() (so both sides pay their launch overhead). Float32 math is plain float32:
@@ -47,45 +49,46 @@ def copy_gbs(runs):
     return 2.0 * source.numel() / (ms * 1e6)
 
 
-def cases():
-    """(name, callable) for every case of upsample_gpu_bench, inputs made on the device."""
-    generator = torch.Generator(device="cuda").manual_seed(0)
+def case_call(row, generator):
+    """PyTorch's call for one row of upsample_gpu_bench's CSV, inputs made on the device.
+
+    The row's columns (op, method, dtype, layout, n, c, h, w, out_c, out_h, out_w) describe the
+    case, so the case list lives in bench/gpu_bench.cpp alone.
+    """
+    op, method = row["op"], row["method"]
+    n, c, h, w = (int(row[k]) for k in ("n", "c", "h", "w"))
+    out_c, out_h, out_w = (int(row[k]) for k in ("out_c", "out_h", "out_w"))
 
     def uniform(*shape):
         return torch.rand(*shape, device="cuda", generator=generator)
 
-    data_sets = {
-        # name: (tensor in PyTorch's NCHW order, channels_last for the interleaved RGB images)
-        "rgb_u8": (uniform(1, 3, 1080, 1920).mul(255).to(torch.uint8)
-                   .contiguous(memory_format=torch.channels_last)),
-        "rgb_f32": uniform(1, 3, 1080, 1920).contiguous(memory_format=torch.channels_last),
-        "nchw_f32": uniform(1, 64, 256, 256),
-    }
-    # upsample_gpu_bench uses the ONNX presets: half_pixel, cubic a = -0.75; at 2x the ONNX
-    # nearest (round_prefer_floor) picks the pixels PyTorch's "nearest" picks.
-    modes = {"nearest": ("nearest", None), "bilinear": ("bilinear", False),
-             "bicubic": ("bicubic", False)}
-    for data_name, tensor in data_sets.items():
-        for method, (mode, align_corners) in modes.items():
-            def call(tensor=tensor, mode=mode, align_corners=align_corners):
-                return F.interpolate(tensor, scale_factor=2, mode=mode,
+    if op == "resize":
+        tensor = uniform(n, c, h, w)
+        if row["dtype"] == "uint8":
+            tensor = tensor.mul(255).to(torch.uint8)
+        if row["layout"] == "nhwc":
+            tensor = tensor.contiguous(memory_format=torch.channels_last)
+        # upsample_gpu_bench uses the ONNX presets: half_pixel, cubic a = -0.75; at 2x the ONNX
+        # nearest (round_prefer_floor) picks the pixels PyTorch's "nearest" picks.
+        align_corners = None if method == "nearest" else False
+        return lambda: F.interpolate(tensor, size=(out_h, out_w), mode=method,
                                      align_corners=align_corners)
-            yield f"resize_{method} {data_name} 2x", call
-
-    shuffle_input = uniform(1, 256, 128, 128)
-    yield "pixel_shuffle 1x256x128x128 r2", lambda: F.pixel_shuffle(shuffle_input, 2)
-
-    values = uniform(1, 64, 64, 64)
-    y = torch.arange(64, device="cuda").view(1, 1, 64, 1)
-    x = torch.arange(64, device="cuda").view(1, 1, 1, 64)
-    indices = ((2 * y + (x & 1)) * 128 + 2 * x + (y & 1)).expand(1, 64, 64, 64).contiguous()
-    yield ("max_unpool2d 1x64x64x64 -> 128x128",
-           lambda: F.max_unpool2d(values, indices, 2, output_size=(128, 128)))
-
-    conv_input = uniform(1, 64, 64, 64)
-    weight = uniform(64, 64, 4, 4)
-    yield ("conv_transpose2d 1x64x64x64->64 k4 s2 p1",
-           lambda: F.conv_transpose2d(conv_input, weight, stride=2, padding=1))
+    if op == "pixel_shuffle":
+        tensor = uniform(n, c, h, w)
+        return lambda: F.pixel_shuffle(tensor, out_h // h)
+    if op == "max_unpool2d":
+        values = uniform(n, c, h, w)
+        y = torch.arange(h, device="cuda").view(1, 1, h, 1)
+        x = torch.arange(w, device="cuda").view(1, 1, 1, w)
+        # The indices upsample_gpu_bench builds: each value at one position of its 2x2 block.
+        indices = ((2 * y + (x & 1)) * out_w + 2 * x + (y & 1)).expand(n, c, h, w).contiguous()
+        return lambda: F.max_unpool2d(values, indices, 2, output_size=(out_h, out_w))
+    if op == "conv_transpose2d":
+        kernel, stride, padding = (int(part[1:]) for part in method.split())
+        conv_input = uniform(n, c, h, w)
+        weight = uniform(c, out_c, kernel, kernel)
+        return lambda: F.conv_transpose2d(conv_input, weight, stride=stride, padding=padding)
+    raise ValueError(f"unknown op '{op}' in upsample_gpu_bench's CSV")
 
 
 def read_ours(path):
@@ -95,7 +98,8 @@ def read_ours(path):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ours", help="upsample_gpu_bench's CSV, for the side-by-side table")
+    parser.add_argument("--ours", required=True,
+                        help="upsample_gpu_bench's CSV: its cases, and the side-by-side table")
     parser.add_argument("--csv", default="pytorch_gpu_results.csv")
     parser.add_argument("--table", help="also write the side-by-side table (markdown) here")
     parser.add_argument("--runs", type=int, default=50)
@@ -111,10 +115,12 @@ def main():
     bandwidth = copy_gbs(args.runs)
     print(f"{device}, torch {torch.__version__}: device-to-device copy {bandwidth:.1f} GB/s "
           "(read + written)")
+    ours = read_ours(args.ours)
+    generator = torch.Generator(device="cuda").manual_seed(0)
     results = {}
-    for name, call in cases():
+    for name, row in ours.items():
         try:
-            results[name] = time_ms(call, args.runs)
+            results[name] = time_ms(case_call(row, generator), args.runs)
         except (RuntimeError, NotImplementedError) as e:
             results[name] = None
             print(f"{name}: unsupported by torch on CUDA ({str(e).splitlines()[0]})")
@@ -125,7 +131,6 @@ def main():
             writer.writerow([device, name, "" if ms is None else f"{ms:.4f}", f"{bandwidth:.2f}",
                              torch.__version__])
 
-    ours = read_ours(args.ours) if args.ours else {}
     lines = ["| case | upsample ms | x bound | torch ms | upsample / torch |",
              "|---|---|---|---|---|"]
     for name, ms in results.items():

@@ -113,8 +113,13 @@ function(upsample_stream_output_stores LIBRARY GENERATOR TARGETS)
   set(commands COMMAND ${CMAKE_COMMAND} -E make_directory streaming
                COMMAND ${UPSAMPLE_GENERATOR} -n ${LIBRARY} -g ${GENERATOR} -f ${LIBRARY}
                -e llvm_assembly,object -o streaming target=${halide_targets} ${ARGN})
+  # A single target's files carry no target suffix.
+  list(LENGTH TARGETS target_count)
   foreach (target IN LISTS TARGETS)
     set(base ${LIBRARY}-${target}-no_runtime)
+    if (target_count EQUAL 1)
+      set(base ${LIBRARY})
+    endif ()
     list(APPEND commands COMMAND upsample_streaming_stores streaming/${base}.ll ${base}.o output)
   endforeach ()
   # The generator command's first output is the header.

@@ -77,6 +77,10 @@ class Resize : public TunableGenerator<Resize> {
   // (cubic with a = -0.75): the phased linear and cubic variants then compute with those taps as
   // constants (a specialization: immediate offsets and weights instead of table reads).
   Input<bool> half_pixel_x{"half_pixel_x"};
+  // True when the runtime found the coordinate step along y to be at most 1 (the output samples
+  // the input's rows at least as densely as they are): a GPU block's band of input rows then fits
+  // in shared memory (gpu_tabled). Only planar cubic GPU variants read it.
+  Input<bool> band_fits{"band_fits"};
   Output<Buffer<void, 4>> output{"output"};
 
   void generate() {
@@ -132,6 +136,8 @@ class Resize : public TunableGenerator<Resize> {
     funcs.band_row = band_row;
     funcs.band = band;
     funcs.tap_words = tap_words;
+    funcs.gpu_band = gpu_band;
+    funcs.gpu_band_fits = gpu_band_fits;
     funcs.padded = padded;
     funcs.resized = resized;
     funcs.tables = {x_index, x_weight, x_first, y_index, y_weight, phase_offset, phase_weight};
@@ -173,6 +179,8 @@ class Resize : public TunableGenerator<Resize> {
   Func phase_offset{"phase_offset"}, phase_weight{"phase_weight"}, x_first{"x_first"};
   Func vertical{"vertical"}, across{"across"}, padded{"padded"}, resized{"resized"};
   Func tap_words{"tap_words"};
+  Func gpu_band{"gpu_band"};   // GPU: a block's input rows resized along x (gpu_tabled)
+  Expr gpu_band_fits;          // GPU: whether gpu_band holds every row the block reads
   bool element_order = false;  // phased packed rows in element order (choose_element_order)
 
   void define_tables(Method m, const Halide::Var& v, const Expr& scale, const Expr& length_in,
@@ -268,7 +276,7 @@ class Resize : public TunableGenerator<Resize> {
       for (int k = 0; k < tap_count(m); k++) v += y_weight(y, k) * read(y_index(y, k));
       return to_output_type(v, output.type());
     };
-    if (wants_autoscheduler() || get_target().has_gpu_feature()) {
+    if (wants_autoscheduler()) {
       across(x, y, c, n) = resized_along_x(y);
       return blend([&](const Expr& i) { return across(x, i, c, n); });
     }
@@ -278,12 +286,14 @@ class Resize : public TunableGenerator<Resize> {
     // the rounding of the float64 coordinates): the coordinate moves by `step` per output row.
     // A table read is unbounded to bounds inference and the band height a formula of the
     // parameters, so `across` is sized to the band height, not to the whole input.
-    const int rows = band_rows();
+    const bool gpu = get_target().has_gpu_feature();
+    const int rows = gpu ? schedules::gpu_block_rows(layout) : band_rows();
     auto first_row = [&](const Expr& b) { return y_index(b * rows, 0); };
     Expr step = coordinate_step(params.coordinate_mode, scale_y, in_h, output_height);
     const int extra = tap_count(m) + (m == Method::kNearest ? 2 : 1);
     Expr band_height =
         Halide::min(in_h, Halide::cast<int>(Halide::ceil(step * f64(rows - 1))) + extra);
+    if (gpu) return gpu_tabled(m, resized_along_x, blend, first_row, band_height, rows);
     if (taps_per_word(m) > 1) {
       define_tap_words(m, in_w, params, Halide::clamp(first_row(band) + band_row, 0, in_h - 1));
       across(x, band_row, band, c, n) = along_x([&](int k) { return tap_from_words(m, k, in_w); });
@@ -294,6 +304,34 @@ class Resize : public TunableGenerator<Resize> {
       Expr j = Halide::clamp(i - first_row(y / rows), 0, band_height - 1);
       return across(x, j, y / rows, c, n);
     });
+  }
+
+  // GPU, planar cubic: each block of output rows (a band, schedules::gpu_block_rows) resizes the
+  // input rows it reads along x once, into `gpu_band` in the block's shared memory, and blends
+  // them along y from there: a tap costs a shared-memory read where it cost a gathered read and
+  // its index arithmetic (16 per output element). On an H100 that took 0.75-0.80x the time of
+  // direct reads for planar bicubic, but 1.2-2.4x for bilinear and for interleaved layouts, whose
+  // direct taps mostly hit the L1 cache (bench/RESULTS.md, "GPU"): those read their taps
+  // directly. Planar cubic does too where the runtime did not find the band to fit (band_fits
+  // false: downscaling along y); the schedule specializes on band_fits. With a step of at most 1
+  // a band is at most rows + taps + 1 input rows (see tabled()), under gpu_band_rows; the clamp
+  // bounds its footprint all the same, so no call can overrun shared memory.
+  template <typename ResizeAlongX, typename Blend, typename FirstRow>
+  Expr gpu_tabled(Method m, const ResizeAlongX& resized_along_x, const Blend& blend,
+                  const FirstRow& first_row, const Expr& band_height, int rows) {
+    across(x, y, c, n) = resized_along_x(y);
+    Expr direct = blend([&](const Expr& i) { return across(x, i, c, n); });
+    if (m != Method::kCubic || layout != schedules::Layout::kPlanar) return direct;
+    gpu_band(x, band_row, band, c, n) = resized_along_x(first_row(band) + band_row);
+    // The band's height depends on the parameters only, not on the block, so that its shared
+    // memory is sized once per call.
+    Expr rows_held = Halide::min(band_height, schedules::gpu_band_rows());
+    Expr banded = blend([&](const Expr& i) {
+      Expr j = Halide::clamp(i - first_row(y / rows), 0, rows_held - 1);
+      return gpu_band(x, j, y / rows, c, n);
+    });
+    gpu_band_fits = band_fits;
+    return Halide::select(band_fits, banded, direct);
   }
 
   // Input pixels per tap word (below), or 1 for none. Words replace gathers of single lanes, so
@@ -435,6 +473,7 @@ class Resize : public TunableGenerator<Resize> {
     cubic_a.set_estimate(-0.75f);
     exclude_outside.set_estimate(false);
     half_pixel_x.set_estimate(true);
+    band_fits.set_estimate(true);
   }
 };
 

@@ -6,6 +6,17 @@ namespace upsample::schedules {
 
 using Halide::Expr;
 
+namespace {
+// gpu_tile_output's tiles: thread columns and rows per block, and the block loop of the tiles.
+int gpu_tile_columns(Layout layout) {
+  return layout == Layout::kPlanar ? 16 : 64;
+}
+int gpu_tile_rows(Layout layout) {
+  return layout == Layout::kPlanar ? 8 : 2;
+}
+const char* const kGpuTileBlock = "gpu_xo";
+}  // namespace
+
 void constrain_strides(const std::vector<Halide::OutputImageParam>& buffers, Layout layout) {
   const int channels = packed_channels(layout);
   for (const Halide::OutputImageParam& buffer : buffers) {
@@ -50,8 +61,7 @@ void gpu_tile_image(Halide::Stage stage, const Halide::Var& x, const Halide::Var
 
 void gpu_tile_output(Halide::Func output, const Halide::Var& x, const Halide::Var& y,
                      const Halide::Var& c, const Halide::Var& n, Layout layout,
-                     const Halide::Expr& channels, const Halide::Expr& factor_x,
-                     const Halide::Expr& factor_y) {
+                     const Halide::Expr& channels, const Halide::Expr& fast_path) {
   const bool planar = layout == Layout::kPlanar;
   // The axis a block's threads run along: x, or a row's elements (pixel and channel fused).
   Halide::Var column = x;
@@ -59,8 +69,8 @@ void gpu_tile_output(Halide::Func output, const Halide::Var& x, const Halide::Va
     column = Halide::Var("gpu_element");
     output.reorder(c, x, y, n).fuse(c, x, column);
   }
-  const int tile_columns = planar ? 16 : 64, tile_rows = planar ? 8 : 2;
-  Halide::Var co("gpu_xo"), ci("gpu_xi"), yo("gpu_yo"), yi("gpu_yi"), row("gpu_row");
+  const int tile_columns = gpu_tile_columns(layout), tile_rows = gpu_tile_rows(layout);
+  Halide::Var co(kGpuTileBlock), ci("gpu_xi"), yo("gpu_yo"), yi("gpu_yi"), row("gpu_row");
   Halide::Var plane("gpu_plane");
   output.split(column, co, ci, tile_columns, Halide::TailStrategy::GuardWithIf)
       .split(y, yo, yi, tile_rows * kGpuRowsPerThread, Halide::TailStrategy::GuardWithIf)
@@ -72,13 +82,35 @@ void gpu_tile_output(Halide::Func output, const Halide::Var& x, const Halide::Va
     output.reorder(row, ci, yi, co, yo, n).gpu_blocks(co, yo, n);
   }
   output.gpu_threads(ci, yi);
-  const bool factors = factor_x.defined();
-  const Halide::Expr factor_2 = factors ? factor_x == 2 && factor_y == 2 : Halide::Expr();
   if (!planar) {
     Halide::Stage rgb = output.specialize(channels == 3);
-    if (factors) rgb.specialize(factor_2);
+    if (fast_path.defined()) rgb.specialize(fast_path);
   }
-  if (factors) output.specialize(factor_2);
+  if (fast_path.defined()) output.specialize(fast_path);
+}
+
+int gpu_block_rows(Layout layout) {
+  return gpu_tile_rows(layout) * kGpuRowsPerThread;
+}
+
+int gpu_band_rows() {
+  // Upscaling reads about half as many input rows as a planar block's 32 output rows, plus the
+  // taps; 40 also holds a band of equal sizes (36 rows).
+  return 40;
+}
+
+void gpu_compute_band(Halide::Func band, Halide::Func output, const Halide::Var& x,
+                      const Halide::Var& row, const Halide::Var& band_index) {
+  const int columns = gpu_tile_columns(Layout::kPlanar), rows = gpu_tile_rows(Layout::kPlanar);
+  // Fixed extents, the same for every block: Halide would otherwise size the shared memory by
+  // looping over every block on the host (the last tiles are narrower).
+  Halide::Var rows_outer("band_rows"), row_thread("band_row_thread");
+  band.compute_at(output, Halide::Var(kGpuTileBlock))
+      .bound_extent(x, columns)
+      .bound_extent(band_index, 1)
+      .split(row, rows_outer, row_thread, rows, Halide::TailStrategy::GuardWithIf)
+      .reorder(x, row_thread, rows_outer)
+      .gpu_threads(x, row_thread);
 }
 
 void gpu_compute_tables(const std::vector<Halide::Func>& tables, const Halide::Target& target) {

@@ -26,18 +26,29 @@ void gpu_tile_image(Halide::Stage stage, const Halide::Var& x, const Halide::Var
 // row (pixel and channel fused) and y, so that a warp's loads and stores are contiguous (a thread
 // per pixel, looping over its channels, stores them a pixel apart across the warp), and over n;
 // with a kernel for 3 channels, in which the split of an element into pixel and channel divides by
-// a constant. Given factor_x and factor_y, also a kernel for factor 2 along both axes, in which
-// the divisions by the factor are shifts: a GPU has no integer divider, and one division by a
-// run-time value is tens of instructions where these kernels do little else per element.
+// a constant. Given `fast_path`, each of those kernels has a twin specialized on it (unpool and
+// pixel shuffle: factor 2 along both axes, whose divisions are shifts, where a GPU has no integer
+// divider; resize: a band of rows that fits in shared memory, gpu_compute_band).
 void gpu_tile_output(Halide::Func output, const Halide::Var& x, const Halide::Var& y,
                      const Halide::Var& c, const Halide::Var& n, Layout layout,
-                     const Halide::Expr& channels, const Halide::Expr& factor_x = Halide::Expr(),
-                     const Halide::Expr& factor_y = Halide::Expr());
+                     const Halide::Expr& channels, const Halide::Expr& fast_path = Halide::Expr());
+
+// GPU resize: the output rows of one gpu_tile_output block, and the most input rows a planar
+// block's band (gpu_compute_band) may hold.
+int gpu_block_rows(Layout layout);
+int gpu_band_rows();
+
+// GPU resize, planar: `band` (x, row, band, c, n), the input rows one block of gpu_tile_output
+// reads, resized along x, computed by the block's threads into shared memory before its outputs.
+void gpu_compute_band(Halide::Func band, Halide::Func output, const Halide::Var& x,
+                      const Halide::Var& row, const Halide::Var& band_index);
 
 // GPU: the small tables a kernel reads (taps or source columns per output row or column), each
 // computed before the kernel. On CUDA in a kernel of its own, one thread per entry: on the host
-// each table was computed serially and copied to the device at every call. OpenCL keeps them on
-// the host: the weights are computed in float64, which OpenCL devices need not have.
+// each table was computed serially and copied to the device at every call. (Computed per block
+// instead, into shared memory, they made bilinear and bicubic 3-8x slower on an H100: each block
+// recomputed its entries in float64; bench/RESULTS.md, "GPU".) OpenCL keeps them on the host:
+// the weights are computed in float64, which OpenCL devices need not have.
 void gpu_compute_tables(const std::vector<Halide::Func>& tables, const Halide::Target& target);
 
 // Planar buffers need unit stride in x (Halide's default); interleaved ones unit stride in c with

@@ -75,10 +75,12 @@ void constrain_resize_buffers(const ResizeFuncs& f, Layout layout) {
 void schedule_resize(ResizeFuncs& f, const Halide::Target& target, const ResizeTunables& tunables) {
   constrain_resize_buffers(f, tunables.layout);
   if (target.has_gpu_feature()) {
-    // The tap tables first (gpu_compute_tables); every other stage is inlined into the output's
-    // threads.
+    // The tap tables first (gpu_compute_tables), then per block its band of input rows resized
+    // along x (gpu_compute_band); every other stage is inlined into the output's threads.
+    gpu_tile_output(f.output, f.x, f.y, f.c, f.n, tunables.layout, f.output_param.dim(2).extent(),
+                    f.gpu_band_fits);
     gpu_compute_tables(f.tables, target);
-    gpu_tile_output(f.output, f.x, f.y, f.c, f.n, tunables.layout, f.output_param.dim(2).extent());
+    if (f.gpu_band.defined()) gpu_compute_band(f.gpu_band, f.output, f.x, f.band_row, f.band);
     return;
   }
   if (tunables.streaming) require_streaming_alignment(f.output_param, tunables.layout);

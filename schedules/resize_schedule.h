@@ -27,12 +27,16 @@ struct ResizeFuncs {
   Halide::Func across;     // tabled: input rows resized along x; CPU: (x, band_row, band, c, n)
   Halide::Func padded;     // the row a phased variant interpolates along x, edge-padded
   Halide::Func tap_words;  // tabled, CPU, linear and cubic: (x, word, band_row, band, c, n)
-  Halide::Func resized;    // the interpolated values, which the output stores
+  // Tabled, GPU, planar cubic: a block's input rows resized along x (x, band_row, band, c, n),
+  // used where gpu_band_fits holds.
+  Halide::Func gpu_band;
+  Halide::Expr gpu_band_fits;
+  Halide::Func resized;              // the interpolated values, which the output stores
   std::vector<Halide::Func> tables;  // per-row, per-column and per-phase taps (some undefined)
   Halide::OutputImageParam input;
   Halide::OutputImageParam output_param;
   Halide::Var x, y, c, n;
-  Halide::Var band_row, band;  // tabled, CPU: the band dimensions of `across`
+  Halide::Var band_row, band;  // tabled: the band dimensions of `across` (CPU), `gpu_band` (GPU)
   int phases = 0;  // output columns per period of a phased variant; vectors hold whole periods
   // Phased packed variants: rows in element order (`padded` holds elements, the output is
   // vectorized in whole periods) instead of planes of channels.

@@ -12,7 +12,7 @@ void schedule_shuffle(ShuffleFuncs& f, const Halide::Target& target,
   geometry.constrain_strides();
   if (target.has_gpu_feature()) {
     gpu_tile_output(f.output, f.x, f.y, f.c, f.n, tunables.layout, f.output_param.dim(2).extent(),
-                    f.factor_x, f.factor_y);
+                    f.factor_x == 2 && f.factor_y == 2);
     return;
   }
   Halide::Var task("task");

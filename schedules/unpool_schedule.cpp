@@ -14,7 +14,7 @@ void schedule_unpool(UnpoolFuncs& f, const Halide::Target& target, const UnpoolT
   if (target.has_gpu_feature()) {
     gpu_compute_tables({f.source_column}, target);
     gpu_tile_output(f.output, f.x, f.y, f.c, f.n, tunables.layout, f.output_param.dim(2).extent(),
-                    f.factor_x, f.factor_y);
+                    f.factor_x == 2 && f.factor_y == 2);
     return;
   }
 

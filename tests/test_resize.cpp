@@ -59,6 +59,9 @@ const std::vector<ResizeCase>& shape_cases() {
       {{1, 2, 29, 5}, 73, 13},            // x73/29 along H, 13/5 along W
       {{1, 1, 150, 6}, 67, 4},            // down 150 -> 67 along H: about 70 input rows per band
       {{1, 1, 40, 3}, 97, 7, 2.43, 2.5},  // x2.43 given as a scale: floor(97.2) rows
+      // A step of exactly 1 along H, the tallest band a GPU block holds (band_fits):
+      {{1, 1, 80, 5}, 80, 7},            // same height
+      {{1, 2, 70, 5}, 70, 9, 1.0, 1.8},  // scale 1 given along H
   };
   return cases;
 }

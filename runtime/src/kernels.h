@@ -13,11 +13,12 @@
 namespace upsample::internal {
 
 // Packed-layout variants take their input as rows of elements (packed_rows); half_pixel_x says
-// the x taps are the half_pixel ones the phased variants have as constants.
+// the x taps are the half_pixel ones the phased variants have as constants; band_fits that a GPU
+// block's band of input rows fits in shared memory (resize_generator.cpp, gpu_tabled).
 using ResizeKernel = int (*)(halide_buffer_t* input, int32_t output_width, int32_t output_height,
                              int32_t coordinate_mode, int32_t nearest_mode, double scale_x,
                              double scale_y, float cubic_a, bool exclude_outside, bool half_pixel_x,
-                             halide_buffer_t* output);
+                             bool band_fits, halide_buffer_t* output);
 using UnpoolKernel = int (*)(halide_buffer_t* input, int32_t factor_x, int32_t factor_y,
                              halide_buffer_t* output);
 using MaxPoolKernel = int (*)(halide_buffer_t* input, int32_t kernel_x, int32_t kernel_y,

@@ -152,6 +152,14 @@ bool half_pixel_taps(const ResizeOptions& options, internal::Phases x_phases) {
   }
 }
 
+// Whether the source coordinate moves by at most one input row per output row (the generator's
+// coordinate_step, generators/common/coordinates.h): then a GPU block's band of input rows fits
+// in shared memory (band_fits).
+bool y_step_at_most_one(const ResizeOptions& options, int64_t in_h, int64_t out_h) {
+  if (options.coordinate_mode == CoordinateMode::kAlignCorners) return out_h <= 1 || in_h <= out_h;
+  return options.scale_h == 0.0 ? in_h <= out_h : options.scale_h >= 1.0;
+}
+
 }  // namespace
 
 const char* resize_method_name(ResizeMethod method) {
@@ -302,10 +310,11 @@ Status resize(const TensorView& input, const TensorView& output, const ResizeOpt
       layout == internal::KernelLayout::kPacked3 || layout == internal::KernelLayout::kPacked4;
   internal::HalideBuffer in(packed ? internal::packed_rows(in_view) : in_view, type);
   const bool half_pixel_x = half_pixel_taps(options, phases);
+  const bool band_fits = y_step_at_most_one(options, in_h, out_h);
   return internal::call_kernel(op, [&] {
     return kernel(in.get(), int32_t(out_w), int32_t(out_h), int(options.coordinate_mode),
                   int(options.nearest_mode), options.scale_w, options.scale_h, options.cubic_a,
-                  options.exclude_outside, half_pixel_x, out.get());
+                  options.exclude_outside, half_pixel_x, band_fits, out.get());
   });
 }
 

@@ -228,7 +228,8 @@ std::optional<Problem> resize_problem(const Variant& v, const Image& in, int p, 
         "coordinate_mode " + std::to_string(coordinate_mode),
         "nearest_mode " + std::to_string(nearest_mode), std::string("scale_x 0"),
         std::string("scale_y 0"), std::string("cubic_a -0.75"), std::string("exclude_outside 0"),
-        std::string("half_pixel_x ") + (constant_taps && !nearest ? "1" : "0")}) {
+        std::string("half_pixel_x ") + (constant_taps && !nearest ? "1" : "0"),
+        std::string("band_fits ") + (p >= q ? "1" : "0")}) {
     problem.case_lines.push_back("scalar " + scalar);
   }
   const auto input_data = problem.input_files["input.bin"];
