@@ -265,12 +265,17 @@ int main(int argc, char** argv) {
     Layout layout;
     int64_t n, c, h, w;
   };
-  const Data data_sets[] = {{"rgb_u8", DType::kUInt8, Layout::kNHWC, 1, 3, 1080, 1920},
+  const Data base_sets[] = {{"rgb_u8", DType::kUInt8, Layout::kNHWC, 1, 3, 1080, 1920},
                             {"rgb_f32", DType::kFloat32, Layout::kNHWC, 1, 3, 1080, 1920},
-                            {"nchw_f32", DType::kFloat32, Layout::kNCHW, 1, 64, 256, 256},
-                            {"rgb_u8", DType::kUInt8, Layout::kNHWC, 1, 3, 2160, 3840},
-                            {"rgb_f32", DType::kFloat32, Layout::kNHWC, 1, 3, 2160, 3840},
-                            {"nchw_f32", DType::kFloat32, Layout::kNCHW, 1, 64, 512, 512}};
+                            {"nchw_f32", DType::kFloat32, Layout::kNCHW, 1, 64, 256, 256}};
+  std::vector<Data> data_sets;
+  for (const int64_t side_factor : {1, 2}) {
+    for (Data d : base_sets) {
+      d.h *= side_factor;
+      d.w *= side_factor;
+      data_sets.push_back(d);
+    }
+  }
   const std::pair<const char*, upsample::ResizeMethod> methods[] = {
       {"nearest", upsample::ResizeMethod::kNearest},
       {"bilinear", upsample::ResizeMethod::kBilinear},
